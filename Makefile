@@ -1,0 +1,50 @@
+# Two commands set everything up on a fresh machine: `make lab` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+
+.PHONY: lab lab-headless test lint format bench report clean chromium
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install only when a requirements file or pyproject.toml changed.
+$(STAMP): $(BIN)/python pyproject.toml binder/requirements.txt tests/requirements.txt
+	$(BIN)/pip install --quiet -r binder/requirements.txt -r tests/requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## lab: JupyterLab on the quickstart notebook (sample corpus built in)
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/01-quickstart.ipynb
+
+## lab-headless: the same for a server: no browser, listens on all interfaces
+lab-headless: $(STAMP)
+	$(BIN)/jupyter lab --no-browser --ip=0.0.0.0 --port=$(PORT) notebooks/01-quickstart.ipynb
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium: browser tests will skip"; \
+	  else echo "chromium missing and not root: browser tests will skip (apt-get install chromium)"; fi; }
+
+## test: the whole suite (unit, doctests, notebooks, browser)
+test: $(STAMP) chromium
+	$(BIN)/ruff format --check newsnb tests benchmarks
+	$(BIN)/ruff check newsnb tests benchmarks
+	$(BIN)/python -m pytest newsnb tests
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check newsnb tests benchmarks
+	$(BIN)/ruff check newsnb tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format newsnb tests benchmarks
+	$(BIN)/ruff check --fix newsnb tests benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,163 @@
+"""The :class:`Corpus`: the loaded tables, kept consistent, with a short summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from newsnb.errors import NewsnbError
+from newsnb.render import summary_html
+from newsnb.tables import SCHEMA, TABLES, empty_frame, link_related
+
+__all__ = ["Corpus"]
+
+
+@dataclass(repr=False, eq=False)
+class Corpus:
+    """A loaded corpus: one DataFrame per table.
+
+    Attributes
+    ----------
+    articles : DataFrame
+        One row per record, indexed by ``article_id``.
+    related, topics, images : DataFrame
+        Long tables keyed by ``article_id``.
+    errors : DataFrame
+        One row per file that could not be read (``path``, ``line``, ``reason``).
+    warnings : DataFrame
+        One row per coerced field of a loaded record (``article_id``, ``path``,
+        ``field``, ``problem``).
+    source : str or None
+        What was loaded, for display.
+
+    Examples
+    --------
+    >>> import newsnb
+    >>> corpus = newsnb.sample(200)
+    >>> len(corpus)
+    200
+    >>> recent = corpus.subset(corpus.articles["published_at"] >= "2024-01-01")
+    >>> set(recent.topics["article_id"]) <= set(recent.articles.index)
+    True
+    """
+
+    articles: pd.DataFrame
+    related: pd.DataFrame = field(default_factory=lambda: empty_frame("related"))
+    topics: pd.DataFrame = field(default_factory=lambda: empty_frame("topics"))
+    images: pd.DataFrame = field(default_factory=lambda: empty_frame("images"))
+    errors: pd.DataFrame = field(default_factory=lambda: empty_frame("errors"))
+    warnings: pd.DataFrame = field(default_factory=lambda: empty_frame("warnings"))
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        for table in TABLES:
+            frame = getattr(self, table)
+            missing = [c for c in SCHEMA[table] if c not in frame.columns]
+            if missing:
+                raise NewsnbError(
+                    f"Corpus.{table} lacks the columns {missing}; build it from "
+                    f"newsnb.load(...) tables or add the columns (see the README's table reference)"
+                )
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame], source: str | None = None) -> Corpus:
+        """Build a corpus from a dict of tables (missing tables are empty)."""
+        return cls(**{t: frames.get(t, empty_frame(t)) for t in TABLES}, source=source)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The tables as a dict, in :data:`newsnb.tables.TABLES` order."""
+        return {table: getattr(self, table) for table in TABLES}
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def subset(self, ids: Iterable[str] | pd.Series | pd.Index | pd.DataFrame) -> Corpus:
+        """A corpus of the given articles with every table kept consistent.
+
+        Parameters
+        ----------
+        ids
+            Article ids, a boolean Series aligned on ``articles``, or a (filtered)
+            articles DataFrame.  Unknown ids raise :class:`newsnb.NewsnbError`.
+
+        Returns
+        -------
+        Corpus
+            ``related``, ``topics``, ``images`` and ``warnings`` restricted to the
+            kept articles, ``related.in_corpus_id`` re-linked within them;
+            ``errors`` (files, not articles) unchanged.
+        """
+        if isinstance(ids, pd.DataFrame):
+            keep = ids.index
+        elif isinstance(ids, pd.Series) and ids.dtype == bool:
+            keep = self.articles.index[
+                ids.reindex(self.articles.index, fill_value=False).to_numpy()
+            ]
+        else:
+            keep = pd.Index(list(ids) if not isinstance(ids, pd.Index) else ids)
+        unknown = keep.difference(self.articles.index)
+        if len(unknown):
+            raise NewsnbError(
+                f"subset: {len(unknown)} id(s) are not articles of this corpus, e.g. {unknown[0]!r}; "
+                "pass ids from corpus.articles.index"
+            )
+        mask = self.articles.index.isin(keep)
+        articles = self.articles[mask]
+
+        def rows(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["article_id"].isin(articles.index).to_numpy()].reset_index(drop=True)
+
+        return Corpus(
+            articles=articles,
+            related=link_related(articles, rows(self.related)),
+            topics=rows(self.topics),
+            images=rows(self.images),
+            errors=self.errors,
+            warnings=rows(self.warnings),
+            source=self.source,
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The numbers shown by ``repr``: records, dates, topics, providers, errors.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> newsnb.sample(50).summary()["records"]
+        50
+        """
+        dates = self.articles["published_at"].dropna()
+        span = f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "none"
+        top = self.topics["topic"].value_counts().head(5).index.astype(str).tolist()
+        return {
+            "source": self.source or "(in memory)",
+            "records": len(self.articles),
+            "dates": span,
+            "topics": int(self.topics["topic"].nunique()),
+            "top topics": top,
+            "providers": int(self.articles["provider_name"].nunique()),
+            "related items": len(self.related),
+            "images": len(self.images),
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+        }
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        text = (
+            f"Corpus: {s['records']:,} records from {s['source']}\n"
+            f"  dates     {s['dates']}\n"
+            f"  topics    {s['topics']:,} ({', '.join(s['top topics'])})\n"
+            f"  providers {s['providers']:,}\n"
+            f"  related   {s['related items']:,} items, images {s['images']:,}\n"
+            f"  errors    {s['errors']:,} files could not be read, warnings {s['warnings']:,}"
+        )
+        if s["errors"]:
+            text += "  (see corpus.errors)"
+        return text
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())

@@ -1,0 +1,478 @@
+"""Pure parsing of one record: file bytes in, a normalised record out.
+
+Nothing here touches the disk. :func:`parse_record` turns the text of one file
+into a :class:`Record` (the article's fields in snake_case, its topics, images
+and related items, and the warnings about every field that had to be coerced),
+or raises :class:`~newsnb.errors.RecordError` with the line and a fix.
+The loader, the process pool and the Dask backend all call this one function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from frontmatter.default_handlers import YAMLHandler
+
+from newsnb._yaml import YAMLProblem, parse_yaml
+from newsnb.errors import RecordError
+
+__all__ = ["KNOWN_FIELDS", "Record", "decode", "parse_record", "parse_text"]
+
+#: Top-level fields the format names; anything else goes to ``extra``.
+KNOWN_FIELDS = frozenset(
+    {
+        "category",
+        "title",
+        "excerpt",
+        "publishedDateTime",
+        "originalUrl",
+        "webUrl",
+        "ampWebUrl",
+        "cdnAmpWebUrl",
+        "type",
+        "quality",
+        "heat",
+        "published",
+        "featuredContent",
+        "provider",
+        "topics",
+        "images",
+        "related",
+        "secured",
+    }
+)
+_TEXT_FIELDS = {
+    "category": "category",
+    "title": "title",
+    "excerpt": "excerpt",
+    "type": "type",
+    "webUrl": "web_url",
+    "originalUrl": "original_url",
+    "ampWebUrl": "amp_url",
+    "cdnAmpWebUrl": "cdn_amp_url",
+    "featuredContent": "featured_content",
+    "secured": "secured",
+}
+_RELATED_TEXT_FIELDS = {
+    "title": "title",
+    "excerpt": "excerpt",
+    "type": "type",
+    "webUrl": "web_url",
+    "ampWebUrl": "amp_url",
+    "cdnAmpWebUrl": "cdn_amp_url",
+}
+_RELATED_KNOWN = frozenset(
+    {*_RELATED_TEXT_FIELDS, "publishedDateTime", "provider", "quality", "images"}
+)
+_UTC = dt.timezone.utc
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
+
+
+class _RecordHandler(YAMLHandler):
+    """python-frontmatter's YAML handler, parsing with newsnb's safe YAML path."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return parse_yaml(fm)
+
+
+_HANDLER = _RecordHandler()
+
+
+@dataclass
+class Record:
+    """One parsed record, before it becomes rows of the corpus tables.
+
+    ``article`` holds the article columns (see the README's table reference),
+    ``topics`` the topic names, ``images`` and ``related`` one dict per item,
+    and ``warnings`` one ``(field, problem)`` pair per coerced field.
+    """
+
+    article: dict[str, Any]
+    topics: list[str] = field(default_factory=list)
+    images: list[dict[str, Any]] = field(default_factory=list)
+    related: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+def decode(data: bytes, path: str = "<text>") -> tuple[str, list[tuple[str, str]]]:
+    """Decode a file's bytes to text the way the loader does.
+
+    UTF-8 (with or without a byte-order mark) is the format's encoding; UTF-16
+    with a byte-order mark is accepted with a warning; anything else is an error
+    that says how to fix it.
+
+    Examples
+    --------
+    >>> decode(b"\\xef\\xbb\\xbf---\\ntitle: x\\n---\\n")[0][:3]
+    '---'
+    """
+    warnings: list[tuple[str, str]] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise RecordError(
+                path, "the file starts like UTF-16 but is not valid UTF-16; re-save it as UTF-8"
+            ) from None
+        warnings.append(("(file)", "the file is UTF-16; it was read, but re-save it as UTF-8"))
+    else:
+        if b"\x00" in data:
+            raise RecordError(
+                path, "this is a binary file (it contains NUL bytes), not a text record"
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise RecordError(
+                path,
+                f"line {line}: byte 0x{data[exc.start]:02x} is not UTF-8 "
+                "(the file looks like Latin-1 or another legacy encoding); re-save it as UTF-8",
+                line,
+            ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, warnings
+
+
+def parse_record(data: bytes, path: str = "<text>") -> Record:
+    """Parse the bytes of one record file.
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file.
+    path : str
+        Used only in error messages.
+
+    Returns
+    -------
+    Record
+
+    Raises
+    ------
+    RecordError
+        The file is not a record: not text, no front matter, invalid YAML, a
+        front matter that is not a mapping. The message names the line and the fix.
+
+    Examples
+    --------
+    >>> rec = parse_record(b"---\\ntitle: Hi\\npublishedDateTime: 2024-01-01\\ntopics: AI\\n---\\n")
+    >>> rec.article["title"], rec.topics, rec.warnings
+    ('Hi', ['AI'], [('topics', "expected a list of topics, got the text 'AI'; read as ['AI']")])
+    """
+    text, warnings = decode(data, path)
+    record = parse_text(text, path)
+    record.warnings[:0] = warnings
+    return record
+
+
+def parse_text(text: str, path: str = "<text>") -> Record:
+    """Parse the text of one record file (see :func:`parse_record`)."""
+    if not text.strip():
+        raise RecordError(path, "the file is empty; a record starts with a --- line", 1)
+    if not _HANDLER.detect(text):
+        raise RecordError(
+            path,
+            "no front matter: the file does not start with ---; "
+            "put the record's YAML fields between two --- lines at the top",
+            1,
+        )
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        raise RecordError(
+            path,
+            "the front matter is never closed: add a --- line after the last field",
+            1,
+        ) from None
+    try:
+        meta = _HANDLER.load(fm)
+    except YAMLProblem as exc:
+        # The block starts on the opening --- line, so its line numbers are the file's.
+        line = exc.line
+        where = f"line {line}: " if line is not None else ""
+        raise RecordError(path, f"{where}{exc.message}", line) from None
+    if meta is None:
+        raise RecordError(
+            path, "the front matter is empty: it has no fields between the --- lines", 2
+        )
+    if not isinstance(meta, dict):
+        kind = "a list" if isinstance(meta, list) else f"a single {type(meta).__name__} value"
+        raise RecordError(
+            path,
+            f"the front matter is {kind}, not a mapping of fields; write it as 'field: value' lines",
+            2,
+        )
+    record = normalise(meta, body.strip("\n"))
+    _warn_duplicate_keys(fm, record.warnings)
+    return record
+
+
+def _warn_duplicate_keys(fm: str, warnings: list[tuple[str, str]]) -> None:
+    seen: set[str] = set()
+    for key in _TOP_LEVEL_KEY.findall(fm):
+        if key in seen:
+            warnings.append((key, "the field appears more than once; the last value was used"))
+        seen.add(key)
+
+
+# -- normalisation: parsed YAML -> article columns -------------------------------
+
+
+def normalise(meta: dict[Any, Any], body: str = "") -> Record:
+    """Turn a parsed front matter mapping into a :class:`Record`.
+
+    Known fields are renamed to snake_case and coerced to their types (with a
+    warning for each coercion); every other field lands in ``extra``.
+    """
+    warnings: list[tuple[str, str]] = []
+    warn = _Warn(warnings)
+    article: dict[str, Any] = {}
+    for key, column in _TEXT_FIELDS.items():
+        article[column] = _text(meta.get(key), key, warn)
+    for key in ("title", "publishedDateTime"):
+        if key not in meta:
+            warn(key, "the field is missing; left empty")
+    article["published_at"] = _timestamp(meta.get("publishedDateTime"), "publishedDateTime", warn)
+    article["quality"] = _integer(meta.get("quality"), "quality", warn)
+    heat = _integer(meta.get("heat"), "heat", warn)
+    article["heat"] = None if heat == -1 else heat  # -1 means "unknown" in the format
+    article["published"] = _boolean(meta.get("published"), "published", warn)
+    extra = {str(k): v for k, v in meta.items() if k not in KNOWN_FIELDS}
+    name, domain, logo = _provider(meta.get("provider"), "provider", warn, extra)
+    article["provider_name"] = name
+    article["provider_domain"] = domain
+    article["provider_logo_url"] = logo
+    topics = _topics(meta.get("topics"), warn)
+    images = _images(meta.get("images"), "images", warn)
+    related = _related(meta.get("related"), warn)
+    article["image_url"] = images[0]["url"] if images else None
+    article["n_images"] = len(images)
+    article["n_related"] = len(related)
+    article["body"] = body
+    article["extra"] = extra
+    return Record(article, topics, images, related, warnings)
+
+
+class _Warn:
+    __slots__ = ("warnings",)
+
+    def __init__(self, warnings: list[tuple[str, str]]) -> None:
+        self.warnings = warnings
+
+    def __call__(self, field_name: str, problem: str) -> None:
+        self.warnings.append((field_name, problem))
+
+
+def _show(value: Any) -> str:
+    """A short description of a bad value for a warning message."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    kind = {str: "the text", bool: "the boolean", int: "the number", float: "the number"}.get(
+        type(value), f"a {type(value).__name__}"
+    )
+    return f"{kind} {text}" if not isinstance(value, (dict, list)) else kind
+
+
+def _text(value: Any, name: str, warn: _Warn) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float, dt.date)):
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        warn(name, f"expected text, got {_show(value)}; read as {text!r}")
+        return text
+    warn(name, f"expected text, got {_show(value)}; left empty")
+    return None
+
+
+def _timestamp(value: Any, name: str, warn: _Warn) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        # A timestamp without an offset is taken as UTC, like the format's 'Z'.
+        return value.astimezone(_UTC) if value.tzinfo else value.replace(tzinfo=_UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=_UTC)
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            warn(
+                name,
+                f"could not read {_show(value)} as a date; left empty (use ISO 8601, e.g. 2023-06-01T09:00:00Z)",
+            )
+            return None
+        warn(name, f"the date was given as quoted text {value!r}; read as a date")
+        return parsed.astimezone(_UTC) if parsed.tzinfo else parsed.replace(tzinfo=_UTC)
+    warn(name, f"expected a date, got {_show(value)}; left empty")
+    return None
+
+
+def _integer(value: Any, name: str, warn: _Warn) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        warn(name, f"expected a whole number, got {_show(value)}; left empty")
+        return None
+    if isinstance(value, int):
+        if -(2**63) <= value < 2**63:
+            return value
+        warn(name, f"the number {value} is too large; left empty")
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        warn(name, f"expected a whole number, got {value!r}; read as {int(value)}")
+        return int(value)
+    if isinstance(value, str):
+        try:
+            number = int(value.strip())
+        except ValueError:
+            pass
+        else:
+            if -(2**63) <= number < 2**63:
+                warn(name, f"expected a number, got {_show(value)}; read as {number}")
+                return number
+    warn(name, f"expected a whole number, got {_show(value)}; left empty")
+    return None
+
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def _boolean(value: Any, name: str, warn: _Warn) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (str, int)) and str(value).strip().lower() in _TRUE | _FALSE:
+        result = str(value).strip().lower() in _TRUE
+        warn(name, f"expected true or false, got {_show(value)}; read as {str(result).lower()}")
+        return result
+    warn(name, f"expected true or false, got {_show(value)}; left empty")
+    return None
+
+
+def _provider(
+    value: Any, name: str, warn: _Warn, extra: dict[str, Any] | None
+) -> tuple[str | None, str | None, str | None]:
+    if value is None:
+        return None, None, None
+    if isinstance(value, str):
+        warn(
+            name, f"expected a mapping with name and domain, got {_show(value)}; taken as the name"
+        )
+        return value, None, None
+    if not isinstance(value, dict):
+        warn(name, f"expected a mapping with name and domain, got {_show(value)}; left empty")
+        return None, None, None
+    prov_name = _text(value.get("name"), f"{name}.name", warn)
+    domain = _text(value.get("domain"), f"{name}.domain", warn)
+    logos = _images(value.get("images"), f"{name}.images", warn) if "images" in value else []
+    if extra is not None:
+        for key, item in value.items():
+            if key not in ("name", "domain", "images"):
+                extra[f"{name}.{key}"] = item
+    return prov_name, domain, (logos[0]["url"] if logos else None)
+
+
+def _topics(value: Any, warn: _Warn) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        warn("topics", f"expected a list of topics, got the text {value!r}; read as [{value!r}]")
+        value = [value]
+    elif not isinstance(value, list):
+        warn("topics", f"expected a list of topics, got {_show(value)}; left empty")
+        return []
+    topics: list[str] = []
+    for item in value:
+        if item is None:
+            warn("topics", "an empty topic was skipped")
+            continue
+        if not isinstance(item, str):
+            if isinstance(item, (dict, list)):
+                warn("topics", f"a topic is {_show(item)}, not text; skipped")
+                continue
+            warn("topics", f"a topic is {_show(item)}, not text; read as {str(item)!r}")
+            item = str(item)
+        if item in topics:
+            warn("topics", f"the topic {item!r} is listed twice; counted once")
+            continue
+        topics.append(item)
+    return topics
+
+
+def _items(value: Any, name: str, what: str, warn: _Warn) -> list[Any]:
+    """A list field whose items should be mappings."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        warn(name, f"expected a list of {what}, got a single mapping; read as a list of one")
+        return [value]
+    if not isinstance(value, list):
+        warn(name, f"expected a list of {what}, got {_show(value)}; left empty")
+        return []
+    return value
+
+
+def _images(value: Any, name: str, warn: _Warn) -> list[dict[str, Any]]:
+    images = []
+    for position, item in enumerate(_items(value, name, "images", warn)):
+        where = f"{name}[{position}]"
+        if isinstance(item, str):
+            warn(where, f"expected a mapping with url, got {_show(item)}; taken as the url")
+            item = {"url": item}
+        if not isinstance(item, dict):
+            warn(where, f"expected a mapping with url, got {_show(item)}; skipped")
+            continue
+        images.append(
+            {
+                "url": _text(item.get("url"), f"{where}.url", warn),
+                "width": _integer(item.get("width"), f"{where}.width", warn),
+                "height": _integer(item.get("height"), f"{where}.height", warn),
+                "title": _text(item.get("title"), f"{where}.title", warn),
+                "is_cached": _boolean(item.get("isCached"), f"{where}.isCached", warn),
+            }
+        )
+    return images
+
+
+def _related(value: Any, warn: _Warn) -> list[dict[str, Any]]:
+    related = []
+    for position, item in enumerate(_items(value, "related", "related items", warn)):
+        where = f"related[{position}]"
+        if not isinstance(item, dict):
+            warn(where, f"expected a mapping (a related item), got {_show(item)}; skipped")
+            continue
+        row: dict[str, Any] = {
+            column: _text(item.get(key), f"{where}.{key}", warn)
+            for key, column in _RELATED_TEXT_FIELDS.items()
+        }
+        row["published_at"] = _timestamp(
+            item.get("publishedDateTime"), f"{where}.publishedDateTime", warn
+        )
+        extra = {str(k): v for k, v in item.items() if k not in _RELATED_KNOWN}
+        row["provider_name"], row["provider_domain"], _ = _provider(
+            item.get("provider"), f"{where}.provider", warn, extra
+        )
+        row["quality"] = _integer(item.get("quality"), f"{where}.quality", warn)
+        images = _images(item.get("images"), f"{where}.images", warn)
+        row["image_url"] = images[0]["url"] if images else None
+        row["n_images"] = len(images)
+        row["extra"] = extra
+        related.append(row)
+    return related
+
+
+def loads(text: str) -> Record:
+    """Parse a record from a string (convenience for notebooks and tests).
+
+    Examples
+    --------
+    >>> loads("---\\ntitle: Hello\\nquality: 3\\n---\\n").article["quality"]
+    3
+    """
+    return parse_text(text)
