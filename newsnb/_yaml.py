@@ -6,6 +6,7 @@ in the main process, in a process pool and on Dask workers.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -21,36 +22,129 @@ try:  # Rust parser; optional (extra "fast"), see README "Why each dependency"
 except ImportError:  # pragma: no cover - exercised when the extra is absent
     _yaml_rs = None
 
+#: Deepest nesting of mappings and lists a record may have.
+MAX_DEPTH = 100
+_TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep; flatten it"
+
 #: Upper bound on the number of nodes a document may expand to once its
 #: aliases are followed; a "billion laughs" document is far above it.
 MAX_EXPANDED_NODES = 200_000
 
 # The fast path (yaml-rs, YAML 1.2) and PyYAML's safe loader (YAML 1.1) agree
-# on the plain values real records use (text, ints, ISO timestamps, true/false)
-# but not everywhere: YAML 1.1 reads yes/no/on/off as booleans, 1:20 as 80,
-# 012 as octal, 1e3 as a string.  A front matter with any such plain scalar,
-# or with a construct the fast path is not trusted with (tags, anchors and
-# aliases, merge keys, flow collections, block scalars, directives, tabs),
-# goes to the safe loader, so the result never depends on which parser ran.
-# False positives (e.g. ": [" inside a quoted title) only cost speed.
-_RISKY_SCALAR = r"""(?:
-      [yYnN] | [yY]es | YES | [nN]o | NO | [oO]n | ON | [oO]ff | OFF
-    | [-+]?0[0-9_]+ | [-+]?0[bBoOxX][0-9a-fA-F_]+
-    | [-+]?[0-9][0-9_]*(?::[0-9_]+)+(?:\.[0-9_]*)?
-    | [-+]?[0-9][0-9_]*_[0-9_]*
-    | [-+]?[0-9]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-    | [-+]?[0-9]+[eE][-+]?[0-9]+
-    | [-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)
-    | ~ | = | null | Null | NULL
-)"""
-_FAST_PATH_RISK = re.compile(
-    r"(?::|^[ ]*-)[ ]+[!&*{\[|>%@`]"  # a value that starts a tag, anchor, flow, block
-    r"|^[ ]*[!&*{\[?%@`]"  # a line that does
-    r"|<<|\t|^\.\.\.|^---"
-    r"|(?::|^[ ]*-|^)[ ]*" + _RISKY_SCALAR + r"[ ]*(?:\#.*)?$"  # a risky plain value
-    r"|^[ ]*(?:-[ ]+)?" + _RISKY_SCALAR + r"[ ]*:",  # a risky plain key
-    re.MULTILINE | re.VERBOSE,
-)
+# on what records hold (quoted text, decimal ints, ISO timestamps, true/false)
+# but not everywhere: YAML 1.1 reads a plain yes/no/on/off as a boolean, 1:20
+# as 80, 012 as octal 10, 1_000 as 1000, and 1e3 as text.  Rather than screen
+# the text value by value (slower than parsing it), the fast path checks its
+# *result*: any text value that PyYAML's own implicit resolvers would have read
+# as something else, any float, and a few textual constructs (leading-zero or
+# underscored numbers, merge keys, tags, tabs) send the record to the safe
+# loader, so the result never depends on which parser ran.  A quoted "yes"
+# is also sent there: that costs speed, never correctness.
+# Two regexes with a literal first character (fast to scan) instead of one
+# with alternatives: numbers with a leading zero or underscores, block scalars.
+_RISKY_AFTER_COLON = re.compile(r":[ ]+(?:[-+]?(?:0[0-9bBoOxX_]|[1-9][0-9]*_)|[|>])")
+# yaml-rs reads a *quoted* "2023-06-01" as a date, PyYAML as text.
+_QUOTED_DATE = re.compile(r"[\"'][0-9]{4}-[0-9]")
+_RISKY_AFTER_DASH = re.compile(r"-[ ]+(?:[-+]?(?:0[0-9bBoOxX_]|[1-9][0-9]*_)|[|>])")
+# PyYAML's own implicit resolvers (bool, int, float, null, timestamp, merge,
+# value), one pattern per first character as PyYAML itself dispatches them: a
+# text value yaml-rs returns that matches would have been something else in
+# PyYAML, had it been unquoted.  Words (bool, null) are at most 5 characters
+# long, so longer text starting with a letter needs no regex at all.
+_IMPLICIT = {
+    first: re.compile(
+        "|".join(f"(?:{rx.pattern})" for tag, rx in pairs if tag != "tag:yaml.org,2002:str"),
+        re.VERBOSE,
+    )
+    for first, pairs in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+    if first is not None and any(tag != "tag:yaml.org,2002:str" for tag, _ in pairs)
+}
+_NUMERIC_FIRST = frozenset("0123456789+-.")
+
+
+def _implicit(text: str) -> bool:
+    if not text:
+        return False
+    first = text[0]
+    pattern = _IMPLICIT.get(first)
+    if pattern is None or (len(text) > 5 and first not in _NUMERIC_FIRST):
+        return False
+    return pattern.match(text) is not None
+
+
+_PLAIN_SCALARS = frozenset({int, bool, type(None), dt.date})
+
+
+def _fast_load(text: str) -> Any:
+    """yaml-rs's result when it is certainly PyYAML's, else ``_UNSURE``."""
+    if (
+        "!" in text  # tags
+        or "<<" in text  # merge keys
+        or "\t" in text
+        or _RISKY_AFTER_COLON.search(text) is not None
+        or _RISKY_AFTER_DASH.search(text) is not None
+        or _QUOTED_DATE.search(text) is not None
+    ):
+        return _UNSURE
+    try:
+        data = _yaml_rs.loads(text)
+    except Exception:  # any doubt: let the safe loader decide
+        return _UNSURE
+    if "*" in text:  # aliases: refuse a bomb before walking the result
+        _check_expansion(data)
+    return data if _same_in_yaml11(data) else _UNSURE
+
+
+_UNSURE = object()
+
+
+def _same_in_yaml11(data: Any) -> bool:
+    """Whether PyYAML's safe loader certainly gives ``data`` for the same text.
+
+    Walks level by level (no recursion; this runs for every record) and also
+    enforces :data:`MAX_DEPTH`, raising :class:`YAMLProblem` past it.
+    """
+    level, depth = [data], 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH + 1:
+            raise YAMLProblem(_TOO_DEEP)
+        below: list[Any] = []
+        for item in level:
+            kind = type(item)
+            if kind is str:
+                if _implicit(item):
+                    return False
+            elif kind is dict:
+                for key in item:
+                    # non-text keys (012: ...) are rare and may differ: be safe
+                    if type(key) is not str or _implicit(key):
+                        return False
+                below.extend(item.values())
+            elif kind is list:
+                below.extend(item)
+            elif kind is dt.datetime:
+                if item.microsecond or item.tzinfo is None:
+                    return False
+            elif kind not in _PLAIN_SCALARS:
+                return False  # floats above all: 1e3 is text in YAML 1.1
+        level = below
+    return True
+
+
+def _check_depth(data: Any) -> None:
+    level, depth = [data], 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH + 1:
+            raise YAMLProblem(_TOO_DEEP)
+        below: list[Any] = []
+        for item in level:
+            if isinstance(item, dict):
+                below.extend(item.values())
+            elif isinstance(item, list):
+                below.extend(item)
+        level = below
 
 
 class YAMLProblem(Exception):
@@ -94,11 +188,10 @@ def parse_yaml(text: str, *, fast: bool = True) -> Any:
     >>> parse_yaml("title: Hello\\nquality: 3")
     {'title': 'Hello', 'quality': 3}
     """
-    if fast and _yaml_rs is not None and _FAST_PATH_RISK.search(text) is None:
-        try:
-            return _yaml_rs.loads(text)
-        except Exception:
-            pass
+    if fast and _yaml_rs is not None:
+        data = _fast_load(text)
+        if data is not _UNSURE:
+            return data
     try:
         data = yaml.load(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -106,9 +199,10 @@ def parse_yaml(text: str, *, fast: bool = True) -> Any:
     except yaml.YAMLError as exc:
         raise YAMLProblem(str(exc).splitlines()[0] or "invalid YAML") from None
     except RecursionError:
-        raise YAMLProblem("the YAML is nested too deeply to read") from None
+        raise YAMLProblem(_TOO_DEEP) from None
     if "*" in text:
         _check_expansion(data)
+    _check_depth(data)
     return data
 
 
@@ -159,8 +253,8 @@ def _check_expansion(data: Any) -> None:
     sizes: dict[int, int] = {}
 
     def size(obj: Any, depth: int) -> int:
-        if depth > 200:
-            raise YAMLProblem("the YAML is nested too deeply to read")
+        if depth > MAX_DEPTH:
+            raise YAMLProblem(_TOO_DEEP)
         key = id(obj)
         if key in sizes:
             return sizes[key]

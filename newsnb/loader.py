@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import fnmatch
 import glob
+import hashlib
 import io
 import os
 import warnings
@@ -18,15 +19,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
+from newsnb.cache import LoadCache, default_cache_dir, manifest_frame, to_json, unchanged_ids
 from newsnb.corpus import Corpus
 from newsnb.errors import RecordError, SourceError
 from newsnb.records import parse_record
-from newsnb.tables import TableBuilder
+from newsnb.tables import TableBuilder, concat, link_related
 
 __all__ = ["DEFAULT_MAX_FILE_SIZE", "FileRef", "load", "resolve"]
 
 #: Files larger than this (bytes) are listed in ``errors`` instead of parsed.
-DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+DEFAULT_MAX_FILE_SIZE = 10_000_000
 
 Source = str | os.PathLike | IO[Any] | Iterable[str | os.PathLike | IO[Any]]
 _GLOB_MAGIC = set("*?[")
@@ -157,12 +161,18 @@ def _from_stream(stream: IO[Any], number: int) -> FileRef:
 
 def read_bytes(ref: FileRef, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
     """Read one file's bytes, turning every OS failure into a :class:`RecordError`."""
+    return _read(ref, max_file_size)[0]
+
+
+def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, int, int]:
+    """(bytes, size, mtime_ns) of a file, from the open handle so they agree."""
     if ref.data is not None:
-        data = ref.data
+        data, size, mtime_ns = ref.data, len(ref.data), 0
     else:
         try:
             with open(ref.path, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
+                info = os.fstat(handle.fileno())
+                size, mtime_ns = info.st_size, info.st_mtime_ns
                 if size > max_file_size:
                     raise RecordError(ref.path, _too_big(size, max_file_size))
                 # Read one byte past the limit: a file that grew after the stat
@@ -174,7 +184,7 @@ def read_bytes(ref: FileRef, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> byte
             raise RecordError(ref.path, _os_reason(ref.path, exc)) from None
     if len(data) > max_file_size:
         raise RecordError(ref.path, _too_big(len(data), max_file_size))
-    return data
+    return data, size, mtime_ns
 
 
 def _too_big(size: int, limit: int) -> str:
@@ -201,18 +211,129 @@ def _os_reason(path: str, exc: OSError) -> str:
 def parse_refs(
     refs: Iterable[FileRef], max_file_size: int = DEFAULT_MAX_FILE_SIZE, strict: bool = False
 ) -> TableBuilder:
-    """Read and parse files into a :class:`TableBuilder` (one worker's job)."""
+    """Read and parse files into a :class:`TableBuilder` (one worker's job).
+
+    The same function runs in the main process, in the process pool and on
+    Dask workers, so every backend parses records identically.
+    """
+    return _parse_chunk(list(refs), max_file_size, strict)[0]
+
+
+def _parse_chunk(
+    refs: list[FileRef], max_file_size: int, strict: bool
+) -> tuple[TableBuilder, list[tuple[str, str, int, int, str]]]:
+    """Parse files; also return (id, path, size, mtime_ns, digest) of each loaded one."""
     builder = TableBuilder()
+    files = []
     for ref in refs:
         try:
-            record = parse_record(read_bytes(ref, max_file_size), ref.path)
+            data, size, mtime_ns = _read(ref, max_file_size)
+            record = parse_record(data, ref.path)
         except RecordError as exc:
             if strict:
                 raise
             builder.add_error(ref.path, exc.reason, exc.line)
             continue
         builder.add(ref.article_id, ref.path, record)
-    return builder
+        files.append((ref.article_id, ref.path, size, mtime_ns, _digest(data)))
+    return builder, files
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _file_digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return _digest(handle.read())
+    except OSError:
+        return None
+
+
+# Below this many files a process pool costs more (start-up, pickling) than it saves.
+PARALLEL_MIN_FILES = 2_000
+_CHUNK = 500
+
+
+def _parse_all(
+    refs: list[FileRef],
+    *,
+    max_file_size: int,
+    strict: bool,
+    workers: int | None,
+    progress: bool | None,
+) -> tuple[TableBuilder, list[tuple[str, str, int, int, str]]]:
+    """Parse ``refs`` serially or in a process pool; results in ``refs`` order."""
+    if workers is None:
+        workers = os.cpu_count() or 1 if len(refs) >= PARALLEL_MIN_FILES else 1
+    chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
+    builder, files = TableBuilder(), []
+    bar = _progress_bar(len(refs), progress)
+    try:
+        if workers > 1 and len(chunks) > 1 and not any(r.data is not None for r in refs):
+            results = _pool_map(chunks, workers, max_file_size, strict)
+        else:
+            results = (_parse_chunk(chunk, max_file_size, strict) for chunk in chunks)
+        for chunk, (part, part_files) in zip(chunks, results):
+            builder.extend(part)
+            files.extend(part_files)
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+    return builder, files
+
+
+def _pool_map(chunks, workers, max_file_size, strict):
+    # forkserver: safe in a threaded Jupyter kernel (unlike fork) and much faster
+    # to start than spawn, because newsnb is imported once in the server.
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    context = mp.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["newsnb.loader"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(
+            _parse_chunk, chunks, [max_file_size] * len(chunks), [strict] * len(chunks)
+        )
+
+
+def _progress_bar(total: int, progress: bool | None) -> Any:
+    from tqdm.auto import tqdm
+
+    # delay: the bar appears only if the load is still running after a second.
+    return tqdm(
+        total=total,
+        unit="file",
+        desc="newsnb: parsing",
+        disable=progress is False or total == 0,
+        delay=0 if progress else 1.0,
+        leave=False,
+    )
+
+
+def _open_cache(cache: bool | str | os.PathLike | None, refs, pattern, max_file_size):
+    if cache is False or not refs or any(r.data is not None for r in refs):
+        return None
+    root = default_cache_dir() if cache in (None, True) else Path(os.fspath(cache)).expanduser()
+    top = os.path.commonpath([os.path.dirname(os.path.abspath(r.path)) for r in refs])
+    first = refs[0]
+    # The folder the ids are relative to: the id "a/b.md" of "/x/a/b.md" gives "/x".
+    base = os.path.abspath(first.path)[: -len(first.article_id)] or top
+    return LoadCache(root, {"base": base, "pattern": pattern, "max_file_size": max_file_size})
+
+
+def _stats(refs: list[FileRef]) -> dict[str, tuple[str, int, int]]:
+    stats = {}
+    for ref in refs:
+        try:
+            info = os.stat(ref.path)
+        except OSError:
+            continue  # re-read below, where the failure becomes an errors row
+        stats[ref.article_id] = (ref.path, info.st_size, info.st_mtime_ns)
+    return stats
 
 
 def load(
@@ -220,7 +341,11 @@ def load(
     *,
     strict: bool = False,
     pattern: str = "*.md",
+    cache: bool | str | os.PathLike | None = None,
+    progress: bool | None = None,
+    workers: int | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    engine: str = "pandas",
 ) -> Corpus:
     """Load records into a :class:`~newsnb.Corpus`.
 
@@ -235,8 +360,21 @@ def load(
         record, instead of listing it in ``corpus.errors``.
     pattern : str
         File names a folder source takes, ``"*.md"`` by default.
+    cache : bool, str or path, optional
+        The incremental Parquet cache: on by default, in the per-user cache
+        folder (``$NEWSNB_CACHE_DIR`` overrides it); a path puts it there;
+        ``False`` turns it off.  Only new or changed files are parsed again.
+    progress : bool, optional
+        Show a progress bar (a widget in JupyterLab, text in a terminal).  By
+        default it appears only when a load is still running after a second.
+    workers : int, optional
+        Processes that parse in parallel; by default every core for 2,000 files
+        or more, one otherwise.  The result is identical either way.
     max_file_size : int
         Files larger than this many bytes are listed in ``errors`` unparsed.
+    engine : {"pandas", "dask"}
+        ``"dask"`` returns Dask DataFrames parsed on the Dask workers (needs the
+        ``newsnb[dask]`` extra); see :func:`newsnb.dask_backend.load`.
 
     Returns
     -------
@@ -257,9 +395,83 @@ def load(
     >>> len(corpus), len(corpus.errors)
     (674, 0)
     """
+    if engine == "dask":
+        from newsnb import dask_backend
+
+        return dask_backend.load(
+            source, strict=strict, pattern=pattern, max_file_size=max_file_size
+        )
+    if engine != "pandas":
+        raise ValueError(f"engine={engine!r} is not known; use 'pandas' or 'dask'")
     refs, label = resolve(source, pattern)
-    builder = parse_refs(refs, max_file_size, strict)
-    return Corpus.from_frames(builder.frames(), source=label)
+    store = _open_cache(cache, refs, pattern, max_file_size)
+    cached = store.read() if store is not None else None
+    keep: set[str] = set()
+    if cached is not None:
+        keep = unchanged_ids(cached, _stats(refs), _file_digest)
+    todo = [r for r in refs if r.article_id not in keep]
+    builder, files = _parse_all(
+        todo, max_file_size=max_file_size, strict=strict, workers=workers, progress=progress
+    )
+    fresh = builder.frames()
+    if cached is None or not keep:
+        frames = fresh
+    else:
+        frames = _assemble(refs, keep, cached, fresh)
+    if store is not None and (todo or cached is None or len(keep) != len(cached.manifest)):
+        previous = cached.manifest if cached is not None else None
+        store.write(_manifest(previous, keep, files, frames), frames)
+    return Corpus.from_frames(frames, source=label)
+
+
+def _assemble(refs, keep, cached, fresh):
+    """Cached rows of unchanged files + fresh rows, in the order of ``refs``."""
+    rank = {r.article_id: i for i, r in enumerate(refs)}
+    path_rank = {r.path: i for i, r in enumerate(refs)}
+    old = cached.frames
+    articles = concat(
+        "articles", [old["articles"][old["articles"].index.isin(keep)], fresh["articles"]]
+    )
+    articles = articles.iloc[np.argsort(articles.index.map(rank).to_numpy(), kind="stable")]
+    frames = {"articles": articles}
+    for table in ("related", "topics", "images", "warnings"):
+        frame = concat(table, [old[table][old[table]["article_id"].isin(keep)], fresh[table]])
+        order = np.argsort(frame["article_id"].map(rank).to_numpy(), kind="stable")
+        frames[table] = frame.iloc[order].reset_index(drop=True)
+    # error rows are never cached (a file that failed is always read again)
+    errors = fresh["errors"]
+    order = np.argsort(errors["path"].map(path_rank).to_numpy(), kind="stable")
+    frames["errors"] = errors.iloc[order].reset_index(drop=True)
+    frames["related"] = link_related(articles, frames["related"])
+    return frames
+
+
+def _manifest(previous, keep, files, frames):
+    """Manifest rows: unchanged files as before, parsed files as just read.
+
+    A file whose ``extra`` cannot be stored as JSON exactly is left out, so it
+    is parsed again next time rather than served differently from the cache.
+    """
+    rows = []
+    if previous is not None and keep:
+        kept = previous[previous["article_id"].isin(keep)]
+        rows.extend(zip(*(kept[c].tolist() for c in kept.columns)))
+    rows.extend(files)
+    bad = _unstorable(frames)
+    return manifest_frame([r for r in rows if r[0] not in bad])
+
+
+def _unstorable(frames) -> set[str]:
+    bad = set()
+    articles = frames["articles"]
+    for article_id, extra in zip(articles.index, articles["extra"]):
+        if extra and to_json(extra) is None:
+            bad.add(article_id)
+    related = frames["related"]
+    for article_id, extra in zip(related["article_id"], related["extra"]):
+        if extra and to_json(extra) is None:
+            bad.add(article_id)
+    return bad
 
 
 def load_text(text: str, name: str = "<text>") -> Corpus:

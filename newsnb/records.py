@@ -68,7 +68,7 @@ _RELATED_KNOWN = frozenset(
     {*_RELATED_TEXT_FIELDS, "publishedDateTime", "provider", "quality", "images"}
 )
 _UTC = dt.timezone.utc
-_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
+_TOP_LEVEL_KEY = re.compile(r"\n([A-Za-z_][\w-]*)[ \t]*:")
 
 
 class _RecordHandler(YAMLHandler):
@@ -76,6 +76,27 @@ class _RecordHandler(YAMLHandler):
 
     def load(self, fm: str, **kwargs: object) -> Any:
         return parse_yaml(fm)
+
+    def split(self, text: str) -> tuple[str, str]:
+        """Split at the first and the next ``---`` line (what FM_BOUNDARY means).
+
+        Faster than the regex split for large corpora, and the front matter it
+        returns starts on the opening line, so YAML line numbers are the file's.
+        ``detect`` has already checked that the text opens with a --- line.
+        """
+        start = text.find("\n")
+        if start < 0:
+            raise ValueError("no closing line")
+        pos = start
+        while True:
+            at = text.find("\n---", pos)
+            if at < 0:
+                raise ValueError("no closing line")
+            end = text.find("\n", at + 1)
+            line = text[at + 1 : end if end >= 0 else len(text)].rstrip()
+            if line.strip("-") == "":
+                return text[start : at + 1], text[end + 1 :] if end >= 0 else ""
+            pos = at + 4
 
 
 _HANDLER = _RecordHandler()

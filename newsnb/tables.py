@@ -17,7 +17,16 @@ import pandas as pd
 
 from newsnb.records import Record
 
-__all__ = ["SCHEMA", "TABLES", "TableBuilder", "empty_frame", "link_related", "typed_frame"]
+__all__ = [
+    "SCHEMA",
+    "TABLES",
+    "TableBuilder",
+    "concat",
+    "empty_frame",
+    "link_related",
+    "retype",
+    "typed_frame",
+]
 
 _STR = pd.StringDtype()
 _CAT = "category"
@@ -119,6 +128,47 @@ def typed_frame(
     if index is None:
         frame.index = pd.RangeIndex(len(frame))
     return frame
+
+
+def retype(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a table exactly the dtypes of :data:`SCHEMA`.
+
+    Categorical columns are rebuilt from their values, so a table assembled
+    from pieces (cache + re-parsed files, or Parquet) has the same categories,
+    in the same order, as one built in a single pass.
+    """
+    out = {}
+    for name, dtype in SCHEMA[table].items():
+        column = frame[name]
+        if dtype == _CAT:
+            values = (
+                column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype) else column
+            )
+            out[name] = pd.Categorical(
+                pd.array(values, dtype=_STR).to_numpy(dtype=object, na_value=None)
+            )
+        elif dtype is object:
+            out[name] = column.to_numpy(dtype=object)
+        elif column.dtype != dtype:
+            out[name] = column.astype(dtype)
+        else:
+            out[name] = column
+    result = pd.DataFrame(out, index=frame.index)
+    if table == "articles":
+        result.index = pd.Index(frame.index, dtype=_STR, name="article_id")
+    else:
+        result.index = pd.RangeIndex(len(result))
+    return result
+
+
+def concat(table: str, pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate pieces of one table and restore its dtypes."""
+    pieces = [p for p in pieces if len(p)]
+    if not pieces:
+        return empty_frame(table)
+    if len(pieces) == 1:
+        return retype(table, pieces[0])
+    return retype(table, pd.concat(pieces, ignore_index=table != "articles"))
 
 
 def empty_frame(table: str) -> pd.DataFrame:

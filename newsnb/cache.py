@@ -1,0 +1,269 @@
+"""The incremental load cache: the tables of a previous load, as Parquet.
+
+A cache entry belongs to one source (its folder and file pattern).  It holds
+the six tables plus a *manifest* with one row per loaded record file: its id,
+path, size, modification time and a BLAKE2 digest of its bytes.  On the next
+load, files whose path, size and mtime are unchanged take their rows from the
+cache; every other file is parsed again.  A file modified within two seconds
+of the cache write could change again within the same mtime tick, so for those
+("racily clean", as git calls them) the digest is checked too.
+
+Every entry is written to a fresh folder, and a small ``CURRENT`` JSON file is
+then swapped in with :func:`os.replace` (atomic on POSIX and Windows), so a
+reader never sees half an entry and two processes can load the same folder at
+once.  ``CURRENT`` records the SHA-256 of each Parquet file; a truncated or
+corrupted file fails that check and the cache is rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newsnb.errors import CacheWarning
+from newsnb.tables import SCHEMA, TABLES, retype
+
+__all__ = ["FORMAT_VERSION", "LoadCache", "default_cache_dir"]
+
+#: Bumped whenever the tables or their encoding change; older entries are ignored.
+FORMAT_VERSION = 1
+_RACY_NS = 2_000_000_000
+_MANIFEST_COLUMNS = ["article_id", "path", "size", "mtime_ns", "digest"]
+_JSON_COLUMNS = {("articles", "extra"), ("related", "extra")}
+_LIST_COLUMNS = {("articles", "topics")}
+
+
+def default_cache_dir() -> Path:
+    """Where load caches live unless ``cache=`` says otherwise.
+
+    ``$NEWSNB_CACHE_DIR`` if set, else the per-user cache folder of the platform
+    (``~/.cache/newsnb`` on Linux), never inside the corpus folder.
+    """
+    env = os.environ.get("NEWSNB_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("newsnb", appauthor=False))
+
+
+@dataclass
+class Cached:
+    """What a cache entry holds: the manifest and the tables."""
+
+    manifest: pd.DataFrame
+    frames: dict[str, pd.DataFrame]
+    written_ns: int
+
+
+class LoadCache:
+    """One source's cache entry (see the module docstring).
+
+    Parameters
+    ----------
+    root : Path
+        The cache folder (holds entries of many sources).
+    key : dict
+        What identifies the source: its folder, pattern and load options.
+    """
+
+    def __init__(self, root: Path, key: dict[str, Any]) -> None:
+        key = {**key, "format": FORMAT_VERSION}
+        digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:24]
+        self.folder = Path(root) / "loads" / digest
+        self.key = key
+
+    # -- reading --------------------------------------------------------------------
+
+    def read(self) -> Cached | None:
+        """The cached entry, or ``None`` (with a :class:`CacheWarning` if it was bad)."""
+        current = self.folder / "CURRENT"
+        try:
+            pointer = json.loads(current.read_text())
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, ValueError) as exc:
+            return self._bad(f"its CURRENT file is unreadable ({exc})")
+        if pointer.get("format") != FORMAT_VERSION or pointer.get("key") != self.key:
+            return None  # written by another newsnb version: silently rebuilt
+        try:
+            entry = self.folder / pointer["entry"]
+            tables = {}
+            for name in ("manifest", *TABLES):
+                data = (entry / f"{name}.parquet").read_bytes()
+                if hashlib.sha256(data).hexdigest() != pointer["sha256"][name]:
+                    return self._bad(
+                        f"{name}.parquet does not match its checksum (truncated or corrupted)"
+                    )
+                tables[name] = pq.read_table(pa.BufferReader(data)).to_pandas()
+            frames = {t: _decode(t, tables[t]) for t in TABLES}
+            return Cached(tables["manifest"], frames, int(pointer["written_ns"]))
+        except Exception as exc:
+            return self._bad(f"it could not be read ({type(exc).__name__}: {exc})")
+
+    def _bad(self, why: str) -> None:
+        warnings.warn(
+            f"newsnb: the load cache in {self.folder} was ignored and will be rebuilt: {why}",
+            CacheWarning,
+            stacklevel=4,
+        )
+        return None
+
+    # -- writing --------------------------------------------------------------------
+
+    def write(self, manifest: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> None:
+        """Write a new entry atomically; on failure warn and leave the old one."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            entry_name = f"entry-{uuid.uuid4().hex}"
+            staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.folder))
+            sums = {}
+            for name, frame in (
+                ("manifest", manifest),
+                *((t, _encode(t, frames[t])) for t in TABLES),
+            ):
+                path = staging / f"{name}.parquet"
+                pq.write_table(pa.Table.from_pandas(frame, preserve_index=name == "articles"), path)
+                sums[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            os.replace(staging, self.folder / entry_name)
+            pointer = {
+                "format": FORMAT_VERSION,
+                "key": self.key,
+                "entry": entry_name,
+                "sha256": sums,
+                "written_ns": time.time_ns(),
+            }
+            tmp = self.folder / f".CURRENT-{uuid.uuid4().hex}"
+            tmp.write_text(json.dumps(pointer))
+            os.replace(tmp, self.folder / "CURRENT")
+        except OSError as exc:
+            warnings.warn(
+                f"newsnb: could not write the load cache in {self.folder} ({exc.strerror or exc}); "
+                "the load is complete but the next one will parse again. Pass cache='some/writable/folder' "
+                "or cache=False.",
+                CacheWarning,
+                stacklevel=4,
+            )
+            return
+        self._prune(keep=entry_name)
+
+    def _prune(self, keep: str) -> None:
+        # Old entries may still be read by another process that read CURRENT just
+        # before the swap: leave anything younger than a minute.
+        cutoff = time.time() - 60
+        for child in self.folder.iterdir():
+            if child.name in (keep, "CURRENT"):
+                continue
+            try:
+                if child.stat().st_mtime < cutoff:
+                    if child.is_dir():
+                        shutil.rmtree(child, ignore_errors=True)
+                    else:
+                        child.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def unchanged_ids(cached: Cached, stats: dict[str, tuple[str, int, int]], read_digest) -> set[str]:
+    """Ids whose file is the same as when the cache was written.
+
+    ``stats`` maps article id -> (path, size, mtime_ns) as found now;
+    ``read_digest(path)`` returns the digest of a file's current bytes (used
+    only for racily clean files).
+    """
+    manifest = cached.manifest
+    same = []
+    for article_id, path, size, mtime_ns, digest in zip(
+        *(manifest[c].tolist() for c in _MANIFEST_COLUMNS)
+    ):
+        now = stats.get(article_id)
+        if now is None or now != (path, size, mtime_ns):
+            continue
+        if abs(cached.written_ns - mtime_ns) < _RACY_NS and read_digest(path) != digest:
+            continue
+        same.append(article_id)
+    return set(same)
+
+
+def manifest_frame(rows: list[tuple[str, str, int, int, str]]) -> pd.DataFrame:
+    """The manifest table from (article_id, path, size, mtime_ns, digest) rows."""
+    columns = list(zip(*rows)) if rows else [[] for _ in _MANIFEST_COLUMNS]
+    return pd.DataFrame(
+        {
+            "article_id": pd.array(columns[0], dtype="string"),
+            "path": pd.array(columns[1], dtype="string"),
+            "size": pd.array(columns[2], dtype="int64"),
+            "mtime_ns": pd.array(columns[3], dtype="int64"),
+            "digest": pd.array(columns[4], dtype="string"),
+        }
+    )
+
+
+# -- encoding of the object columns ----------------------------------------------------
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _json_hook(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "$datetime" in obj:
+            return dt.datetime.fromisoformat(obj["$datetime"])
+        if "$date" in obj:
+            return dt.date.fromisoformat(obj["$date"])
+    return obj
+
+
+def to_json(value: dict[str, Any]) -> str | None:
+    """JSON for an ``extra`` dict, or ``None`` if it would not come back equal."""
+    if not value:
+        return "{}"
+    try:
+        text = json.dumps(value, default=_json_default)
+    except (TypeError, ValueError):
+        return None
+    return text if from_json(text) == value else None
+
+
+def from_json(text: Any) -> dict[str, Any]:
+    # None marks a value that could not be encoded; its file is never served
+    # from the cache (it is left out of the manifest), so any value does here.
+    if not isinstance(text, str) or text == "{}":
+        return {}
+    return json.loads(text, object_hook=_json_hook)
+
+
+def _encode(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for name in SCHEMA[table]:
+        if (table, name) in _JSON_COLUMNS:
+            frame[name] = pd.array([to_json(v) for v in frame[name]], dtype="string")
+    return frame
+
+
+def _decode(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    for name in SCHEMA[table]:
+        if (table, name) in _JSON_COLUMNS:
+            frame[name] = [from_json(v) for v in frame[name]]
+        elif (table, name) in _LIST_COLUMNS:
+            frame[name] = [v.tolist() for v in frame[name]]
+    return retype(table, frame)

@@ -1,0 +1,305 @@
+"""No bad file breaks a load, nothing is lost, nothing untrusted runs.
+
+Each case is a generated fixture written to a temporary folder beside one good
+record; every case must end as a loaded record (with warnings saying what was
+coerced) or an ``errors`` row whose reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import newsnb
+import newsnb.loader
+
+GOOD = '---\ntitle: "A good record"\npublishedDateTime: 2024-01-02T03:04:05Z\ntopics: [AI]\n---\n'
+
+BOMB = "\n".join(
+    ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+)
+
+
+def nested(depth: int) -> str:
+    return "---\ntitle: deep\nk: " + "[" * depth + "]" * depth + "\n---\n"
+
+
+# name -> (bytes, expected outcome: ("error", words in the reason) or ("loaded", warned fields))
+CASES: dict[str, tuple[bytes, tuple[str, object]]] = {
+    "empty.md": (b"", ("error", "the file is empty")),
+    "dashes-only.md": (b"---\n---\n", ("error", "the front matter is empty")),
+    "no-front-matter.md": (b"Just a note.\n", ("error", "no front matter")),
+    "never-closed.md": (b"---\ntitle: x\nquality: 3\n", ("error", "never closed")),
+    "unterminated-quote.md": (
+        b'---\ntitle: "x\nquality: 3\n---\n',
+        ("error", "line 2: unterminated quoted string"),
+    ),
+    "bad-indentation.md": (
+        b"---\ntitle: x\n  quality: 3\n topics: [a]\n---\n",
+        ("error", "line "),
+    ),
+    "tabs.md": (b"---\ntitle: x\n\tquality: 3\n---\n", ("error", "tab character")),
+    "root-list.md": (b"---\n- a\n- b\n---\n", ("error", "is a list, not a mapping")),
+    "root-scalar.md": (b"---\njust words\n---\n", ("error", "single str value")),
+    "python-tag.md": (
+        b"---\ntitle: !!python/object/apply:os.system ['touch /tmp/newsnb-pwned']\n---\n",
+        ("error", "!!python/object/apply:os.system is not allowed"),
+    ),
+    "binary.md": (bytes(range(256)) * 4, ("error", "binary file")),
+    "latin1.md": ("---\ntitle: Café\n---\n".encode("latin-1"), ("error", "not UTF-8")),
+    "utf16.md": (
+        "---\ntitle: Café\npublishedDateTime: 2024-01-01\n---\n".encode("utf-16"),
+        ("loaded", ["(file)"]),
+    ),
+    "utf8-bom.md": (b"\xef\xbb\xbf" + GOOD.encode(), ("loaded", [])),
+    "crlf.md": (GOOD.replace("\n", "\r\n").encode(), ("loaded", [])),
+    "alias-bomb.md": (f"---\ntitle: x\n{BOMB}\n---\n".encode(), ("error", "alias bomb")),
+    "big-excerpt.md": (
+        f'---\ntitle: big\npublishedDateTime: 2024-01-01\nexcerpt: "{"x" * 5_000_000}"\n---\n'.encode(),
+        ("loaded", []),
+    ),
+    "deep-nesting.md": (nested(5_000).encode(), ("error", "nested more than 100 levels deep")),
+    "duplicate-keys.md": (
+        b"---\ntitle: one\ntitle: two\npublishedDateTime: 2024-01-01\n---\n",
+        ("loaded", ["title"]),
+    ),
+    "unknown-nested.md": (
+        b"---\ntitle: x\npublishedDateTime: 2024-01-01\nmine:\n  deep: {a: [1, {b: c}]}\n---\n",
+        ("loaded", []),
+    ),
+    "wrong-types.md": (
+        (
+            b"---\ncategory: [news]\ntitle: 12\nexcerpt: {a: 1}\npublishedDateTime: yesterday\n"
+            b"originalUrl: 5\nwebUrl: [x]\nampWebUrl: true\ncdnAmpWebUrl: 1.5\ntype: 7\n"
+            b"quality: high\nheat: [1]\npublished: perhaps\nfeaturedContent: 3\nprovider: 9\n"
+            b"topics: {a: 1}\nimages: 5\nrelated: text\nsecured: 4\n---\n"
+        ),
+        (
+            "loaded",
+            [
+                "category",
+                "title",
+                "excerpt",
+                "type",
+                "webUrl",
+                "originalUrl",
+                "ampWebUrl",
+                "cdnAmpWebUrl",
+                "featuredContent",
+                "secured",
+                "publishedDateTime",
+                "quality",
+                "heat",
+                "published",
+                "provider",
+                "topics",
+                "images",
+                "related",
+            ],
+        ),
+    ),
+}
+
+
+@pytest.fixture
+def bad_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "good.md").write_text(GOOD)
+    for name, (data, _) in CASES.items():
+        (folder / name).write_bytes(data)
+    os.symlink(folder / "loop-b.md", folder / "loop-a.md")
+    os.symlink(folder / "loop-a.md", folder / "loop-b.md")
+    os.symlink(folder / "missing-target.md", folder / "broken-link.md")
+    (folder / "sub").mkdir()
+    os.symlink(folder, folder / "sub" / "back-to-top")  # a folder loop: not followed
+    return folder
+
+
+def test_every_bad_file_is_accounted_for(bad_folder: Path) -> None:
+    corpus = newsnb.load(bad_folder, cache=False)
+    found = [p for p in bad_folder.rglob("*.md") if "back-to-top" not in p.parts]
+    assert len(corpus.articles) + len(corpus.errors) == len(found) == len(CASES) + 4
+    errors = {Path(p).name: r for p, r in zip(corpus.errors["path"], corpus.errors["reason"])}
+    assert corpus.articles.loc["good.md", "title"] == "A good record"
+    assert corpus.articles.loc["good.md", "topics"] == ["AI"]
+    for name, (_, (outcome, detail)) in CASES.items():
+        if outcome == "error":
+            assert name in errors, f"{name} should be an errors row"
+            assert detail in errors[name], (name, errors[name])
+        else:
+            assert name in corpus.articles.index, (name, errors.get(name))
+            warned = corpus.warnings.loc[corpus.warnings["article_id"] == name, "field"]
+            assert sorted(set(warned)) == sorted(detail), name
+    assert "symbolic link loop" in errors["loop-a.md"]
+    assert "broken symbolic link" in errors["broken-link.md"]
+    assert not Path("/tmp/newsnb-pwned").exists()
+
+
+def test_loaded_bad_cases_keep_their_values(bad_folder: Path) -> None:
+    corpus = newsnb.load(bad_folder, cache=False)
+    articles = corpus.articles
+    assert articles.loc["utf16.md", "title"] == "Café"
+    assert articles.loc["crlf.md", "title"] == "A good record"
+    assert articles.loc["utf8-bom.md", "published_at"] == dt.datetime(
+        2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc
+    )
+    assert len(articles.loc["big-excerpt.md", "excerpt"]) == 5_000_000
+    assert articles.loc["duplicate-keys.md", "title"] == "two"
+    assert articles.loc["unknown-nested.md", "extra"] == {"mine": {"deep": {"a": [1, {"b": "c"}]}}}
+    wrong = articles.loc["wrong-types.md"]
+    assert wrong["title"] == "12" and pd.isna(wrong["provider_name"])
+    assert pd.isna(wrong["quality"]) and pd.isna(wrong["heat"]) and pd.isna(wrong["published"])
+    assert wrong["topics"] == [] and wrong["n_images"] == 0 and wrong["n_related"] == 0
+
+
+def test_file_size_limit(tmp_path: Path) -> None:
+    (tmp_path / "big.md").write_bytes(b"---\ntitle: x\n---\n" + b"y" * 2000)
+    (tmp_path / "ok.md").write_text(GOOD)
+    corpus = newsnb.load(tmp_path, max_file_size=1000, cache=False)
+    assert corpus.articles.index.tolist() == ["ok.md"]
+    assert "over the 0.0 MB limit" in corpus.errors["reason"].iloc[0]
+    assert "max_file_size" in corpus.errors["reason"].iloc[0]
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "ok.md").write_text(GOOD)
+    locked = tmp_path / "locked.md"
+    locked.write_text(GOOD)
+    locked.chmod(0)
+    if os.geteuid() == 0:
+        # root reads anything: make open() answer as the OS does for other users
+        real_open = open
+
+        def deny(path, *args, **kwargs):
+            if str(path) == str(locked):
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(newsnb.loader, "open", deny, raising=False)
+    corpus = newsnb.load(tmp_path, cache=False)
+    assert corpus.articles.index.tolist() == ["ok.md"]
+    assert "permission denied" in corpus.errors["reason"].iloc[0]
+    assert "chmod" in corpus.errors["reason"].iloc[0]
+
+
+def test_file_deleted_or_rewritten_after_listing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.md", "b.md", "c.md"):
+        (tmp_path / name).write_text(GOOD)
+    real_resolve = newsnb.loader.resolve
+
+    def resolve_then_change(source, pattern="*.md"):
+        refs, label = real_resolve(source, pattern)
+        (tmp_path / "a.md").unlink()
+        (tmp_path / "b.md").write_text(GOOD.replace("A good record", "Rewritten"))
+        return refs, label
+
+    monkeypatch.setattr(newsnb.loader, "resolve", resolve_then_change)
+    corpus = newsnb.load(tmp_path, cache=False)
+    assert len(corpus) + len(corpus.errors) == 3
+    assert "disappeared while loading" in corpus.errors["reason"].iloc[0]
+    assert corpus.articles.loc["b.md", "title"] == "Rewritten"
+
+
+# -- properties ------------------------------------------------------------------------
+
+texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=40)
+names = st.text("abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=12).map(str.strip).filter(bool)
+records = st.fixed_dictionaries(
+    {
+        "category": st.sampled_from(["news", "blog"]),
+        "title": texts,
+        "excerpt": texts,
+        "publishedDateTime": st.datetimes(
+            min_value=dt.datetime(1990, 1, 1),
+            max_value=dt.datetime(2100, 1, 1),
+            timezones=st.just(dt.timezone.utc),
+        ).map(lambda d: d.replace(microsecond=0)),
+        "webUrl": names.map(lambda s: "https://x.example/" + s.replace(" ", "-")),
+        "type": st.sampled_from(["article", "video"]),
+        "quality": st.integers(0, 10_000),
+        "heat": st.integers(-1, 10_000),
+        "published": st.booleans(),
+        "provider": st.fixed_dictionaries({"name": names, "domain": names}),
+        "topics": st.lists(names, min_size=1, max_size=3, unique=True),
+        "images": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "url": names.map(lambda s: "https://img.example/" + s.replace(" ", "")),
+                    "width": st.integers(1, 4000),
+                    "height": st.integers(1, 4000),
+                }
+            ),
+            max_size=2,
+        ),
+        "secured": st.text("abcXYZ0189+/=;", max_size=30),
+    }
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(record=records)
+def test_generated_records_round_trip(tmp_path: Path, record: dict) -> None:
+    path = tmp_path / "r.md"
+    path.write_text(
+        "---\n" + yaml.safe_dump(record, allow_unicode=True) + "---\n", encoding="utf-8"
+    )
+    corpus = newsnb.load(path, cache=False)
+    assert corpus.errors.empty and corpus.warnings.empty
+    row = corpus.articles.iloc[0]
+    for key, column in [
+        ("category", "category"),
+        ("title", "title"),
+        ("excerpt", "excerpt"),
+        ("webUrl", "web_url"),
+        ("type", "type"),
+        ("quality", "quality"),
+        ("published", "published"),
+        ("secured", "secured"),
+    ]:
+        assert row[column] == record[key], key
+    assert row["published_at"] == record["publishedDateTime"]
+    if record["heat"] == -1:
+        assert row["heat"] is pd.NA
+    else:
+        assert row["heat"] == record["heat"]
+    assert row["provider_name"] == record["provider"]["name"]
+    assert row["topics"] == record["topics"]
+    assert corpus.images[["url", "width", "height"]].to_dict("records") == record["images"]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(blobs=st.lists(st.binary(max_size=300), min_size=1, max_size=5))
+def test_arbitrary_bytes_never_raise_and_strict_matches_errors(
+    tmp_path: Path, blobs: list[bytes]
+) -> None:
+    folder = tmp_path / f"f{abs(hash(tuple(blobs)))}"
+    folder.mkdir()
+    for i, blob in enumerate(blobs):
+        # half the files look like a record at first sight, to reach the YAML parser
+        (folder / f"{i}.md").write_bytes((b"---\n" + blob + b"\n---\n") if i % 2 else blob)
+    corpus = newsnb.load(folder, cache=False)
+    assert len(corpus) + len(corpus.errors) == len(blobs)
+    bad = {Path(p).name for p in corpus.errors["path"]}
+    for i in range(len(blobs)):
+        name = f"{i}.md"
+        if name in bad:
+            with pytest.raises(newsnb.RecordError):
+                newsnb.load(folder / name, strict=True, cache=False)
+        else:
+            assert len(newsnb.load(folder / name, strict=True, cache=False)) == 1

@@ -1,0 +1,223 @@
+"""The incremental Parquet cache and the process pool give the same frames as a plain load."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import newsnb
+import newsnb.loader
+from newsnb.cache import default_cache_dir
+
+
+def assert_same(a: newsnb.Corpus, b: newsnb.Corpus) -> None:
+    for table, frame in a.frames().items():
+        pd.testing.assert_frame_equal(frame, getattr(b, table), obj=table)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, real_dir: Path) -> Path:
+    """A private copy of 60 real records (the test changes files)."""
+    target = tmp_path / "records"
+    (target / "sub").mkdir(parents=True)
+    for i, path in enumerate(sorted(real_dir.glob("*.md"))[:60]):
+        shutil.copy(path, target / ("sub" if i % 3 == 0 else "") / path.name)
+    (target / "broken.md").write_text("---\ntitle: 'never closed\n---\n")
+    return target
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths newsnb parses, in this process (serial loads)."""
+    calls: list[str] = []
+    real = newsnb.loader.parse_record
+
+    def counting(data: bytes, path: str = "<text>"):
+        calls.append(path)
+        return real(data, path)
+
+    monkeypatch.setattr(newsnb.loader, "parse_record", counting)
+    return calls
+
+
+def test_warm_load_reads_the_cache(folder: Path, tmp_path: Path, parsed: list[str]) -> None:
+    cache = tmp_path / "cache"
+    cold = newsnb.load(folder, cache=cache)
+    assert len(parsed) == 61
+    parsed.clear()
+    warm = newsnb.load(folder, cache=cache)
+    # only the file that failed is read again: error rows are never cached
+    assert [Path(p).name for p in parsed] == ["broken.md"]
+    assert_same(cold, warm)
+    assert_same(newsnb.load(folder, cache=False), warm)
+    assert len(warm.errors) == 1
+
+
+def test_incremental_reload_parses_only_changed_files(
+    folder: Path, tmp_path: Path, parsed: list[str]
+) -> None:
+    cache = tmp_path / "cache"
+    newsnb.load(folder, cache=cache)
+    files = sorted(p for p in folder.rglob("*.md") if p.name != "broken.md")
+    changed, deleted = files[3], files[10]
+    text = changed.read_text().replace("title:", "title: CHANGED", 1)
+    changed.write_text(text)
+    deleted.unlink()
+    (folder / "sub" / "new.md").write_text("---\ntitle: brand new\ntopics: [X]\n---\n")
+    parsed.clear()
+    again = newsnb.load(folder, cache=cache)
+    assert sorted(Path(p).name for p in parsed) == sorted([changed.name, "new.md", "broken.md"])
+    assert_same(newsnb.load(folder, cache=False), again)
+    assert "sub/new.md" in again.articles.index
+    assert deleted.name not in {Path(p).name for p in again.articles["path"]}
+
+
+def test_same_size_same_mtime_change_is_caught_by_the_digest(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    target = sorted(folder.glob("*.md"))[5]
+    newsnb.load(folder, cache=cache)
+    info = target.stat()
+    text = target.read_text()
+    at = text.index('title: "') + len('title: "')
+    swapped = text[:at] + ("Z" if text[at] != "Z" else "Y") + text[at + 1 :]
+    assert len(swapped.encode()) == info.st_size and swapped != text
+    target.write_text(swapped)
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert target.stat().st_mtime_ns == info.st_mtime_ns
+    again = newsnb.load(folder, cache=cache)
+    assert again.articles.loc[target.name, "title"][0] in "ZY"
+    assert_same(newsnb.load(folder, cache=False), again)
+
+
+def _entry(cache: Path) -> Path:
+    (current,) = cache.glob("loads/*/CURRENT")
+    return current.parent / json.loads(current.read_text())["entry"]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "current"])
+def test_corrupt_cache_is_detected_and_rebuilt(folder: Path, tmp_path: Path, damage: str) -> None:
+    cache = tmp_path / "cache"
+    expected = newsnb.load(folder, cache=cache)
+    target = _entry(cache) / "articles.parquet"
+    data = target.read_bytes()
+    if damage == "truncate":
+        target.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":
+        middle = len(data) // 2
+        target.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :])
+    else:
+        (target.parent.parent / "CURRENT").write_text("{not json")
+    with pytest.warns(newsnb.CacheWarning, match="ignored and will be rebuilt"):
+        rebuilt = newsnb.load(folder, cache=cache)
+    assert_same(expected, rebuilt)
+    # the rebuilt cache is sound again: no warning on the next load
+    with _no_warnings():
+        assert_same(expected, newsnb.load(folder, cache=cache))
+
+
+def test_cache_of_another_format_version_is_ignored(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = newsnb.load(folder, cache=cache)
+    current = next(cache.glob("loads/*/CURRENT"))
+    pointer = json.loads(current.read_text())
+    pointer["format"] = 0
+    current.write_text(json.dumps(pointer))
+    with _no_warnings():
+        assert_same(expected, newsnb.load(folder, cache=cache))
+    assert json.loads(current.read_text())["format"] == newsnb.cache.FORMAT_VERSION
+
+
+def test_unwritable_cache_folder_warns_and_loads(folder: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    with pytest.warns(newsnb.CacheWarning, match="could not write the load cache"):
+        corpus = newsnb.load(folder, cache=blocker / "cache")
+    assert_same(newsnb.load(folder, cache=False), corpus)
+
+
+def test_cache_false_writes_nothing_and_default_is_outside_the_corpus(
+    folder: Path, tmp_path: Path
+) -> None:
+    before = set(folder.rglob("*"))
+    newsnb.load(folder, cache=False)
+    newsnb.load(folder)
+    assert set(folder.rglob("*")) == before
+    assert folder not in default_cache_dir().parents
+
+
+def test_values_json_cannot_hold_are_never_served_from_cache(tmp_path: Path) -> None:
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "a.md").write_text("---\ntitle: a\nodd: {1: one}\nraw: !!binary aGk=\n---\n")
+    cache = tmp_path / "cache"
+    first = newsnb.load(tmp_path / "r", cache=cache)
+    second = newsnb.load(tmp_path / "r", cache=cache)
+    assert second.articles["extra"].iloc[0] == {"odd": {1: "one"}, "raw": b"hi"}
+    assert_same(first, second)
+
+
+def test_parallel_load_equals_serial(tmp_path: Path) -> None:
+    newsnb.write_sample(tmp_path / "s", 2500, seed=3)
+    (tmp_path / "s" / "zz-bad.md").write_text("no front matter")
+    serial = newsnb.load(tmp_path / "s", workers=1, cache=False)
+    parallel = newsnb.load(tmp_path / "s", workers=2, cache=False)
+    assert_same(serial, parallel)
+    assert len(parallel) + len(parallel.errors) == 2501
+    with pytest.raises(newsnb.RecordError, match=r"zz-bad\.md"):
+        newsnb.load(tmp_path / "s", workers=2, cache=False, strict=True)
+
+
+_CHILD = """
+import sys, newsnb
+c = newsnb.load(sys.argv[1], cache=sys.argv[2])
+print(len(c), len(c.errors), c.articles["title"].str.len().sum())
+"""
+
+
+def test_two_processes_loading_the_same_folder(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = newsnb.load(folder, cache=False)
+    want = f"{len(expected)} 1 {expected.articles['title'].str.len().sum()}"
+    for _ in range(2):
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", _CHILD, str(folder), str(cache)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(3)
+        ]
+        for proc in procs:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+            assert out.split() == want.split()
+            assert "Traceback" not in err
+    assert_same(expected, newsnb.load(folder, cache=cache))
+
+
+class _no_warnings:
+    def __enter__(self):
+        import warnings
+
+        self._ctx = warnings.catch_warnings()
+        self._ctx.__enter__()
+        warnings.simplefilter("error", newsnb.CacheWarning)
+
+    def __exit__(self, *exc):
+        return self._ctx.__exit__(*exc)
+
+
+def test_progress_bar_off_and_on(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    newsnb.load(folder, cache=False, progress=False)
+    assert "parsing" not in capsys.readouterr().err
+    newsnb.load(folder, cache=False, progress=True)
+    assert "newsnb: parsing" in capsys.readouterr().err
+    time.sleep(0)
