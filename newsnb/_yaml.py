@@ -44,7 +44,9 @@ MAX_EXPANDED_NODES = 200_000
 # with alternatives: numbers with a leading zero or underscores, block scalars.
 _RISKY_AFTER_COLON = re.compile(r":[ ]+(?:[-+]?(?:0[0-9bBoOxX_]|[1-9][0-9]*_)|[|>])")
 # yaml-rs reads a *quoted* "2023-06-01" as a date, PyYAML as text.
-_QUOTED_DATE = re.compile(r"[\"'][0-9]{4}-[0-9]")
+# (one regex per quote character: a literal first character scans ~7x faster)
+_QUOTED_DATE_DOUBLE = re.compile(r'"[0-9]{4}-[0-9]')
+_QUOTED_DATE_SINGLE = re.compile(r"'[0-9]{4}-[0-9]")
 _RISKY_AFTER_DASH = re.compile(r"-[ ]+(?:[-+]?(?:0[0-9bBoOxX_]|[1-9][0-9]*_)|[|>])")
 # PyYAML's own implicit resolvers (bool, int, float, null, timestamp, merge,
 # value), one pattern per first character as PyYAML itself dispatches them: a
@@ -60,6 +62,7 @@ _IMPLICIT = {
     if first is not None and any(tag != "tag:yaml.org,2002:str" for tag, _ in pairs)
 }
 _NUMERIC_FIRST = frozenset("0123456789+-.")
+_KEY_OK: dict[Any, bool] = {}
 
 
 def _implicit(text: str) -> bool:
@@ -83,7 +86,8 @@ def _fast_load(text: str) -> Any:
         or "\t" in text
         or _RISKY_AFTER_COLON.search(text) is not None
         or _RISKY_AFTER_DASH.search(text) is not None
-        or _QUOTED_DATE.search(text) is not None
+        or _QUOTED_DATE_DOUBLE.search(text) is not None
+        or _QUOTED_DATE_SINGLE.search(text) is not None
     ):
         return _UNSURE
     try:
@@ -113,12 +117,24 @@ def _same_in_yaml11(data: Any) -> bool:
         for item in level:
             kind = type(item)
             if kind is str:
-                if _implicit(item):
+                # _implicit(item), inlined: this line runs ~50 times per record
+                if (
+                    item
+                    and item[0] in _IMPLICIT
+                    and (len(item) <= 5 or item[0] in _NUMERIC_FIRST)
+                    and _IMPLICIT[item[0]].match(item)
+                ):
                     return False
             elif kind is dict:
                 for key in item:
-                    # non-text keys (012: ...) are rare and may differ: be safe
-                    if type(key) is not str or _implicit(key):
+                    # Keys repeat from record to record: remember the verdict.
+                    ok = _KEY_OK.get(key)
+                    if ok is None:
+                        # non-text keys (012: ...) are rare and may differ: be safe
+                        ok = type(key) is str and not _implicit(key)
+                        if len(_KEY_OK) < 10_000:
+                            _KEY_OK[key] = ok
+                    if not ok:
                         return False
                 below.extend(item.values())
             elif kind is list:

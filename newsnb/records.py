@@ -67,6 +67,7 @@ _RELATED_TEXT_FIELDS = {
 _RELATED_KNOWN = frozenset(
     {*_RELATED_TEXT_FIELDS, "publishedDateTime", "provider", "quality", "images"}
 )
+_PROVIDER_KNOWN = frozenset({"name", "domain", "images"})
 _UTC = dt.timezone.utc
 _TOP_LEVEL_KEY = re.compile(r"\n([A-Za-z_][\w-]*)[ \t]*:")
 
@@ -253,8 +254,10 @@ def normalise(meta: dict[Any, Any], body: str = "") -> Record:
     warnings: list[tuple[str, str]] = []
     warn = _Warn(warnings)
     article: dict[str, Any] = {}
+    get = meta.get
     for key, column in _TEXT_FIELDS.items():
-        article[column] = _text(meta.get(key), key, warn)
+        text = get(key)
+        article[column] = text if text is None or type(text) is str else _text(text, key, warn)
     for key in ("title", "publishedDateTime"):
         if key not in meta:
             warn(key, "the field is missing; left empty")
@@ -263,7 +266,7 @@ def normalise(meta: dict[Any, Any], body: str = "") -> Record:
     heat = _integer(meta.get("heat"), "heat", warn)
     article["heat"] = None if heat == -1 else heat  # -1 means "unknown" in the format
     article["published"] = _boolean(meta.get("published"), "published", warn)
-    extra = {str(k): v for k, v in meta.items() if k not in KNOWN_FIELDS}
+    extra = {} if meta.keys() <= KNOWN_FIELDS else _extra(meta, KNOWN_FIELDS)
     name, domain, logo = _provider(meta.get("provider"), "provider", warn, extra)
     article["provider_name"] = name
     article["provider_domain"] = domain
@@ -285,8 +288,21 @@ class _Warn:
     def __init__(self, warnings: list[tuple[str, str]]) -> None:
         self.warnings = warnings
 
-    def __call__(self, field_name: str, problem: str) -> None:
-        self.warnings.append((field_name, problem))
+    def __call__(self, field_name: Any, problem: str) -> None:
+        self.warnings.append((_field_name(field_name), problem))
+
+
+def _field_name(name: Any) -> str:
+    """Field names are built lazily, as (parent, child) tuples, only for warnings.
+
+    ``(("related", 2), "quality")`` is ``related[2].quality``.
+    """
+    if isinstance(name, str):
+        return name
+    parent, child = name
+    if isinstance(child, int):
+        return f"{_field_name(parent)}[{child}]"
+    return f"{_field_name(parent)}.{child}"
 
 
 def _show(value: Any) -> str:
@@ -300,7 +316,7 @@ def _show(value: Any) -> str:
     return f"{kind} {text}" if not isinstance(value, (dict, list)) else kind
 
 
-def _text(value: Any, name: str, warn: _Warn) -> str | None:
+def _text(value: Any, name: Any, warn: _Warn) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (bool, int, float, dt.date)):
@@ -311,9 +327,11 @@ def _text(value: Any, name: str, warn: _Warn) -> str | None:
     return None
 
 
-def _timestamp(value: Any, name: str, warn: _Warn) -> dt.datetime | None:
+def _timestamp(value: Any, name: Any, warn: _Warn) -> dt.datetime | None:
     if value is None:
         return None
+    if type(value) is dt.datetime and value.tzinfo is _UTC:
+        return value
     if isinstance(value, dt.datetime):
         # A timestamp without an offset is taken as UTC, like the format's 'Z'.
         return value.astimezone(_UTC) if value.tzinfo else value.replace(tzinfo=_UTC)
@@ -334,7 +352,7 @@ def _timestamp(value: Any, name: str, warn: _Warn) -> dt.datetime | None:
     return None
 
 
-def _integer(value: Any, name: str, warn: _Warn) -> int | None:
+def _integer(value: Any, name: Any, warn: _Warn) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -365,7 +383,7 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
-def _boolean(value: Any, name: str, warn: _Warn) -> bool | None:
+def _boolean(value: Any, name: Any, warn: _Warn) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, (str, int)) and str(value).strip().lower() in _TRUE | _FALSE:
@@ -377,7 +395,7 @@ def _boolean(value: Any, name: str, warn: _Warn) -> bool | None:
 
 
 def _provider(
-    value: Any, name: str, warn: _Warn, extra: dict[str, Any] | None
+    value: Any, name: Any, warn: _Warn, extra: dict[str, Any] | None
 ) -> tuple[str | None, str | None, str | None]:
     if value is None:
         return None, None, None
@@ -389,13 +407,16 @@ def _provider(
     if not isinstance(value, dict):
         warn(name, f"expected a mapping with name and domain, got {_show(value)}; left empty")
         return None, None, None
-    prov_name = _text(value.get("name"), f"{name}.name", warn)
-    domain = _text(value.get("domain"), f"{name}.domain", warn)
-    logos = _images(value.get("images"), f"{name}.images", warn) if "images" in value else []
-    if extra is not None:
+    prov_name, domain = value.get("name"), value.get("domain")
+    if not (prov_name is None or type(prov_name) is str):
+        prov_name = _text(prov_name, (name, "name"), warn)
+    if not (domain is None or type(domain) is str):
+        domain = _text(domain, (name, "domain"), warn)
+    logos = _images(value.get("images"), (name, "images"), warn) if "images" in value else []
+    if extra is not None and not value.keys() <= _PROVIDER_KNOWN:
         for key, item in value.items():
-            if key not in ("name", "domain", "images"):
-                extra[f"{name}.{key}"] = item
+            if key not in _PROVIDER_KNOWN:
+                extra[f"{_field_name(name)}.{key}"] = item
     return prov_name, domain, (logos[0]["url"] if logos else None)
 
 
@@ -426,7 +447,7 @@ def _topics(value: Any, warn: _Warn) -> list[str]:
     return topics
 
 
-def _items(value: Any, name: str, what: str, warn: _Warn) -> list[Any]:
+def _items(value: Any, name: Any, what: str, warn: _Warn) -> list[Any]:
     """A list field whose items should be mappings."""
     if value is None:
         return []
@@ -439,10 +460,31 @@ def _items(value: Any, name: str, what: str, warn: _Warn) -> list[Any]:
     return value
 
 
-def _images(value: Any, name: str, warn: _Warn) -> list[dict[str, Any]]:
+def _images(value: Any, name: Any, warn: _Warn) -> list[dict[str, Any]]:
     images = []
     for position, item in enumerate(_items(value, name, "images", warn)):
-        where = f"{name}[{position}]"
+        if type(item) is dict:
+            url, width, height = item.get("url"), item.get("width"), item.get("height")
+            title, cached = item.get("title"), item.get("isCached")
+            # The common case, every field of its type, without a call per field.
+            if (
+                type(url) is str
+                and type(width) is int
+                and type(height) is int
+                and (title is None or type(title) is str)
+                and (cached is None or type(cached) is bool)
+            ):
+                images.append(
+                    {
+                        "url": url,
+                        "width": width,
+                        "height": height,
+                        "title": title,
+                        "is_cached": cached,
+                    }
+                )
+                continue
+        where = (name, position)
         if isinstance(item, str):
             warn(where, f"expected a mapping with url, got {_show(item)}; taken as the url")
             item = {"url": item}
@@ -451,11 +493,11 @@ def _images(value: Any, name: str, warn: _Warn) -> list[dict[str, Any]]:
             continue
         images.append(
             {
-                "url": _text(item.get("url"), f"{where}.url", warn),
-                "width": _integer(item.get("width"), f"{where}.width", warn),
-                "height": _integer(item.get("height"), f"{where}.height", warn),
-                "title": _text(item.get("title"), f"{where}.title", warn),
-                "is_cached": _boolean(item.get("isCached"), f"{where}.isCached", warn),
+                "url": _text(item.get("url"), (where, "url"), warn),
+                "width": _integer(item.get("width"), (where, "width"), warn),
+                "height": _integer(item.get("height"), (where, "height"), warn),
+                "title": _text(item.get("title"), (where, "title"), warn),
+                "is_cached": _boolean(item.get("isCached"), (where, "isCached"), warn),
             }
         )
     return images
@@ -464,28 +506,38 @@ def _images(value: Any, name: str, warn: _Warn) -> list[dict[str, Any]]:
 def _related(value: Any, warn: _Warn) -> list[dict[str, Any]]:
     related = []
     for position, item in enumerate(_items(value, "related", "related items", warn)):
-        where = f"related[{position}]"
+        where = ("related", position)
         if not isinstance(item, dict):
             warn(where, f"expected a mapping (a related item), got {_show(item)}; skipped")
             continue
-        row: dict[str, Any] = {
-            column: _text(item.get(key), f"{where}.{key}", warn)
-            for key, column in _RELATED_TEXT_FIELDS.items()
-        }
+        get = item.get
+        row: dict[str, Any] = {}
+        for key, column in _RELATED_TEXT_FIELDS.items():
+            text = get(key)
+            row[column] = (
+                text if text is None or type(text) is str else _text(text, (where, key), warn)
+            )
         row["published_at"] = _timestamp(
-            item.get("publishedDateTime"), f"{where}.publishedDateTime", warn
+            get("publishedDateTime"), (where, "publishedDateTime"), warn
         )
-        extra = {str(k): v for k, v in item.items() if k not in _RELATED_KNOWN}
+        extra = {} if item.keys() <= _RELATED_KNOWN else _extra(item, _RELATED_KNOWN)
         row["provider_name"], row["provider_domain"], _ = _provider(
-            item.get("provider"), f"{where}.provider", warn, extra
+            get("provider"), (where, "provider"), warn, extra
         )
-        row["quality"] = _integer(item.get("quality"), f"{where}.quality", warn)
-        images = _images(item.get("images"), f"{where}.images", warn)
+        quality = get("quality")
+        row["quality"] = (
+            quality if type(quality) is int else _integer(quality, (where, "quality"), warn)
+        )
+        images = _images(get("images"), (where, "images"), warn)
         row["image_url"] = images[0]["url"] if images else None
         row["n_images"] = len(images)
         row["extra"] = extra
         related.append(row)
     return related
+
+
+def _extra(mapping: dict[Any, Any], known: frozenset[str]) -> dict[str, Any]:
+    return {str(k): v for k, v in mapping.items() if k not in known}
 
 
 def loads(text: str) -> Record:
