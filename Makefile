@@ -38,6 +38,16 @@ test: $(STAMP) chromium
 	$(BIN)/ruff check newsnb tests benchmarks
 	$(BIN)/python -m pytest newsnb tests
 
+## report: report.html, the standalone HTML report of a 2,000-record sample corpus
+report: $(STAMP)
+	$(BIN)/newsnb report --sample 2000 -o report.html
+
+## bench: the benchmarks (figures in the README); writes sample corpora to benchmarks/data
+bench: $(STAMP)
+	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/analysis.py
+	$(BIN)/python benchmarks/explorer.py
+
 lint: $(STAMP)
 	$(BIN)/ruff format --check newsnb tests benchmarks
 	$(BIN)/ruff check newsnb tests benchmarks

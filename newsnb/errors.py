@@ -26,6 +26,10 @@ class RecordError(NewsnbError, ValueError):
         self.line = line
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str, int | None]]:
+        # Raised in worker processes (the parallel loader, Dask): keep it picklable.
+        return (type(self), (self.path, self.reason, self.line))
+
 
 class SourceError(NewsnbError, FileNotFoundError):
     """The ``source`` given to :func:`newsnb.load` names nothing readable."""

@@ -1,0 +1,688 @@
+"""The ``newsnb`` command: ``info``, ``report``, ``convert`` and ``sample``.
+
+Run ``newsnb --help`` or ``newsnb SUBCOMMAND --help``.  The command is a thin
+shell: it parses options, loads the corpus with :func:`newsnb.load`, and calls
+the library (:func:`newsnb.report`, :func:`newsnb.write_sample`, pandas writers).
+
+Exit codes
+----------
+0
+    Success.
+1
+    ``--strict`` was given and some files could not be read (the command still
+    did its work; the errors are printed on stderr).
+2
+    Usage error: a bad option, a path that names nothing, no records to work on,
+    an output that cannot be written.  The message on stderr names the path and
+    the fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import inspect
+import json
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import newsnb
+from newsnb.corpus import Corpus
+from newsnb.errors import SourceError
+from newsnb.parquet import encode_json
+from newsnb.tables import TABLES
+
+__all__ = ["EXIT_OK", "EXIT_STRICT", "EXIT_USAGE", "build_parser", "main"]
+
+EXIT_OK, EXIT_STRICT, EXIT_USAGE = 0, 1, 2
+#: Output formats of ``convert``, by file suffix.
+FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
+FREQS = ("D", "W", "M", "Q", "Y")  # as newsnb.analysis takes them
+
+
+class UsageError(Exception):
+    """A mistake the user can fix; printed on stderr, exit status 2."""
+
+
+# -- arguments -------------------------------------------------------------------
+
+
+def _date(text: str) -> str:
+    # Kept as text: filter_articles reads a bare date as the whole day (so --until is inclusive).
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        stamp = pd.NaT
+    if stamp is pd.NaT:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD (or a full ISO 8601 time)"
+        )
+    return text.strip()
+
+
+def _utc(text: str) -> pd.Timestamp:
+    stamp = pd.Timestamp(text)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return value
+
+
+def _load_options(parser: argparse.ArgumentParser, *, path_required: bool = True) -> None:
+    parser.add_argument(
+        "path",
+        nargs=None if path_required else "?",
+        metavar="PATH",
+        help="folder of records (searched recursively), a glob such as 'news/**/*.md', or a file",
+    )
+    parser.add_argument(
+        "--pattern",
+        default="*.md",
+        help="file names a folder takes, fnmatch syntax (default: %(default)s; '*.txt' for .txt records)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 if any file could not be read (the errors go to stderr)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse every file again and leave the load cache alone",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar and no status messages"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``newsnb`` command (every subcommand has ``--help``)."""
+    parser = argparse.ArgumentParser(
+        prog="newsnb",
+        description="Explore corpora of news records: summarise, report, convert, sample.",
+        epilog="Exit status: 0 success, 1 files could not be read and --strict was given, "
+        "2 usage error. Run 'newsnb COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsnb {newsnb.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    info = commands.add_parser(
+        "info",
+        help="records, dates, topics, providers, types, errors of a corpus",
+        description="Summarise a corpus: records, date range, topics, providers, types, "
+        "errors and warnings counts, and the first errors with their reasons.",
+        epilog="example: newsnb info news/ --json",
+    )
+    _load_options(info)
+    info.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    info.add_argument(
+        "--top",
+        type=_count,
+        default=10,
+        metavar="N",
+        help="topics and providers to list (default: 10)",
+    )
+    info.add_argument(
+        "--errors", type=_count, default=10, metavar="N", help="first errors to list (default: 10)"
+    )
+    info.set_defaults(run=_info)
+
+    report = commands.add_parser(
+        "report",
+        help="write a standalone HTML coverage report",
+        description="Write one self-contained HTML file: summary numbers, every chart "
+        "(interactive, plotly.js embedded so it works offline), the top stories, the gaps, "
+        "and a searchable table of the records. It opens in any browser, no server needed.",
+        epilog="examples: newsnb report news/ -o report.html --since 2024-01-01 --topic AI; "
+        "newsnb report --sample 2000 -o sample.html",
+    )
+    _load_options(report, path_required=False)
+    report.add_argument(
+        "--sample",
+        type=_positive,
+        metavar="N",
+        help="report on a synthetic sample corpus of N records instead of PATH",
+    )
+    report.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="seed of --sample (default: %(default)s)"
+    )
+    report.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        default=Path("report.html"),
+        help="HTML file to write (default: %(default)s)",
+    )
+    report.add_argument("--title", metavar="TEXT", help="page heading (default: from PATH)")
+    report.add_argument(
+        "--freq",
+        default="W",
+        type=str.upper,
+        choices=FREQS,
+        help="time bucket of the charts: day, week, month, quarter, year (default: %(default)s)",
+    )
+    report.add_argument(
+        "--top",
+        type=_positive,
+        default=15,
+        metavar="N",
+        help="topics, providers, stories and gaps shown (default: 15)",
+    )
+    report.add_argument("--since", type=_date, metavar="DATE", help="keep records from DATE on")
+    report.add_argument(
+        "--until",
+        type=_date,
+        metavar="DATE",
+        help="keep records up to DATE (a date: its whole day)",
+    )
+    report.add_argument(
+        "--topic",
+        action="extend",
+        nargs="+",
+        metavar="T",
+        help="keep records with any of these topics (repeatable)",
+    )
+    report.add_argument(
+        "--provider",
+        action="extend",
+        nargs="+",
+        metavar="P",
+        help="keep records from any of these providers (repeatable)",
+    )
+    report.add_argument(
+        "--max-rows",
+        type=_count,
+        metavar="N",
+        default=5000,
+        help="most recent records in the searchable table (default: %(default)s)",
+    )
+    report.add_argument(
+        "--cdn",
+        action="store_true",
+        help="load plotly.js from its CDN: a small file, but it needs the internet to show charts",
+    )
+    report.set_defaults(run=_report)
+
+    convert = commands.add_parser(
+        "convert",
+        help="write a table to .parquet, .csv or .jsonl",
+        description="Write one table of the corpus (articles by default) to OUT; the format "
+        "follows OUT's suffix: .parquet, .csv or .jsonl. Times are UTC; in CSV, lists and dicts "
+        "are JSON text and times ISO 8601; in JSONL they are native JSON values.",
+        epilog="example: newsnb convert news/ articles.parquet; "
+        "newsnb convert news/ errors.csv --table errors",
+    )
+    _load_options(convert)
+    convert.add_argument("out", type=Path, metavar="OUT", help="file to write")
+    convert.add_argument(
+        "--table",
+        default="articles",
+        choices=TABLES,
+        help="which table (default: %(default)s)",
+    )
+    convert.set_defaults(run=_convert)
+
+    sample = commands.add_parser(
+        "sample",
+        help="write the synthetic sample corpus",
+        description="Write N synthetic records (invented providers, *.example domains) "
+        "under OUT_DIR/YYYY/, a pure function of N and --seed.",
+        epilog="example: newsnb sample /tmp/sample -n 2000",
+    )
+    sample.add_argument("out", type=Path, metavar="OUT_DIR", help="folder to write into")
+    sample.add_argument(
+        "-n", type=_count, default=2000, metavar="N", help="records (default: %(default)s)"
+    )
+    sample.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="generator seed (default: 0)"
+    )
+    sample.add_argument("-q", "--quiet", action="store_true", help="no status message")
+    sample.set_defaults(run=_sample)
+    return parser
+
+
+# -- entry point -----------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``newsnb`` command and return its exit status.
+
+    Examples
+    --------
+    >>> main(["info", "no/such/folder"])  # the message goes to stderr
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version (0) and argparse's usage errors (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return args.run(args)
+    except (UsageError, SourceError) as exc:
+        _err(f"newsnb {args.command}: error: {exc}")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # `newsnb info ... | head`: the reader left; exit quietly, as other tools do.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _err("newsnb: interrupted")
+        return 130
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _note(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        _err(text)
+
+
+# -- loading ---------------------------------------------------------------------
+
+
+def _load(args: argparse.Namespace) -> Corpus:
+    params = inspect.signature(newsnb.load).parameters
+    options: dict[str, Any] = {"pattern": args.pattern}
+    if "progress" in params and (args.quiet or not sys.stderr.isatty()):
+        options["progress"] = False  # else load's default: a bar once a load takes a second
+    if "cache" in params and args.no_cache:
+        options["cache"] = False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        corpus = newsnb.load(args.path, **options)
+    for warning in caught:
+        _err(f"newsnb: warning: {warning.message}")
+    if len(corpus.articles) == 0 and len(corpus.errors) == 0:
+        raise UsageError(
+            f"{args.path}: no records found (no file matches {args.pattern!r}); "
+            "point at a folder of records, or pass --pattern '*.txt' if they have another extension"
+        )
+    return corpus
+
+
+def _account(args: argparse.Namespace, corpus: Corpus, *, listed: bool = False) -> int:
+    """Report unreadable files on stderr; the exit status ``--strict`` asks for."""
+    errors = corpus.errors
+    if errors.empty:
+        return EXIT_OK
+    if args.strict:
+        for row in errors.itertuples(index=False):
+            _err(f"{_where(row.path, row.line, row.reason)}: {row.reason}")
+        _err(f"newsnb: {len(errors):,} file(s) could not be read (--strict: exit status 1)")
+        return EXIT_STRICT
+    if not listed:
+        _note(
+            args,
+            f"newsnb: warning: {len(errors):,} file(s) could not be read; "
+            f"'newsnb info {args.path}' lists them, --strict makes this an error",
+        )
+    return EXIT_OK
+
+
+def _where(path: Any, line: Any, reason: str = "") -> str:
+    # the parser's reasons often start with "line N:" already
+    if pd.isna(line) or reason.startswith(f"line {int(line)}"):
+        return str(path)
+    return f"{path}:{int(line)}"
+
+
+def _check_output(path: Path) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"{path}: the folder {folder} does not exist; create it or choose another")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name, e.g. {path / 'out'}")
+
+
+# -- info ------------------------------------------------------------------------
+
+
+def corpus_info(corpus: Corpus, *, top: int = 10, errors: int = 10) -> dict[str, Any]:
+    """The facts ``newsnb info`` prints, as plain JSON-ready values.
+
+    Examples
+    --------
+    >>> import newsnb
+    >>> corpus = newsnb.load_text("---\\ntitle: Hi\\ntype: video\\ntopics: [AI]\\n---\\n")
+    >>> facts = corpus_info(corpus)
+    >>> facts["records"], facts["types"], facts["topics"]["top"]
+    (1, {'video': 1}, [{'name': 'AI', 'records': 1}])
+    """
+    articles = corpus.articles
+    dates = articles["published_at"].dropna()
+    per_topic = corpus.topics.drop_duplicates(["article_id", "topic"])["topic"]
+    return {
+        "source": corpus.source,
+        "records": len(articles),
+        "first_published": _iso(dates.min()) if len(dates) else None,
+        "last_published": _iso(dates.max()) if len(dates) else None,
+        "undated": int(articles["published_at"].isna().sum()),
+        "types": _counts(articles["type"]),
+        "topics": {"count": int(per_topic.nunique()), "top": _top(per_topic, top)},
+        "providers": {
+            "count": int(articles["provider_name"].nunique()),
+            "top": _top(articles["provider_name"], top),
+        },
+        "related": len(corpus.related),
+        "images": len(corpus.images),
+        "errors": len(corpus.errors),
+        "warnings": len(corpus.warnings),
+        "first_errors": [
+            {
+                "path": str(row.path),
+                "line": None if pd.isna(row.line) else int(row.line),
+                "reason": str(row.reason),
+            }
+            for row in corpus.errors.head(errors).itertuples(index=False)
+        ],
+    }
+
+
+def _iso(stamp: pd.Timestamp) -> str:
+    text = stamp.tz_convert("UTC").isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    counts = values.astype("string").fillna("(missing)").value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def _top(values: pd.Series, n: int) -> list[dict[str, Any]]:
+    counts = values.dropna().astype("string").value_counts()
+    # ties in name order, so the output is stable across runs
+    counts = counts.sort_index().sort_values(ascending=False, kind="stable").head(n)
+    return [{"name": str(k), "records": int(v)} for k, v in counts.items()]
+
+
+def _info(args: argparse.Namespace) -> int:
+    corpus = _load(args)
+    facts = corpus_info(corpus, top=args.top, errors=args.errors)
+    if args.json:
+        print(json.dumps(facts, indent=2, ensure_ascii=False))
+    else:
+        print(_info_text(facts))
+    return _account(args, corpus, listed=True)
+
+
+def _info_text(facts: dict[str, Any]) -> str:
+    first, last = facts["first_published"], facts["last_published"]
+    dates = f"{first[:10]} to {last[:10]}" if first else "none"
+    if facts["undated"]:
+        dates += f" ({facts['undated']:,} undated)"
+    lines = [
+        f"source     {facts['source']}",
+        f"records    {facts['records']:,}",
+        f"dates      {dates}",
+        "types      " + (", ".join(f"{k} {v:,}" for k, v in facts["types"].items()) or "none"),
+    ]
+    for key in ("topics", "providers"):
+        group = facts[key]
+        shown = f" (top {len(group['top'])})" if len(group["top"]) < group["count"] else ""
+        lines.append(f"{key:<10} {group['count']:,}{shown}")
+        width = max((len(item["name"]) for item in group["top"]), default=0)
+        lines += [f"  {item['name']:<{width}}  {item['records']:>7,}" for item in group["top"]]
+    lines += [
+        f"related    {facts['related']:,} items, images {facts['images']:,}",
+        f"errors     {facts['errors']:,} file(s) could not be read",
+        f"warnings   {facts['warnings']:,} field(s) coerced (see corpus.warnings)",
+    ]
+    if facts["first_errors"]:
+        more = facts["errors"] - len(facts["first_errors"])
+        lines.append("first errors:" if more else "errors:")
+        lines += [
+            f"  {_where(e['path'], e['line'], e['reason'])}: {e['reason']}"
+            for e in facts["first_errors"]
+        ]
+        if more:
+            lines.append(f"  ... and {more:,} more (--errors N lists more)")
+    return "\n".join(lines)
+
+
+# -- report ----------------------------------------------------------------------
+
+
+def _report(args: argparse.Namespace) -> int:
+    if (args.path is None) == (args.sample is None):
+        raise UsageError(
+            "give either PATH (a folder of records) or --sample N, not both or neither "
+            "(PATH goes before --topic and --provider, which take several values)"
+        )
+    _check_output(args.output)
+    if args.sample is not None:
+        corpus, status = newsnb.sample(args.sample, seed=args.seed), EXIT_OK
+    else:
+        corpus = _load(args)
+        status = _account(args, corpus)
+    corpus, described = _filtered(corpus, args)
+    from newsnb.reporting import report
+
+    title = args.title or (
+        f"newsnb sample corpus ({args.sample:,} records)"
+        if args.sample
+        else f"Coverage of {args.path}"
+    )
+    try:
+        written = report(
+            corpus,
+            args.output,
+            title=title,
+            freq=args.freq,
+            top=args.top,
+            cdn=args.cdn,
+            max_rows=args.max_rows,
+            description=described,
+        )
+    except OSError as exc:
+        raise UsageError(
+            f"{args.output}: cannot write the report ({exc.strerror or exc})"
+        ) from None
+    size = written.stat().st_size / 1e6
+    _note(args, f"wrote {written} ({size:.1f} MB, {len(corpus):,} records)")
+    return status
+
+
+def _filtered(corpus: Corpus, args: argparse.Namespace) -> tuple[Corpus, str | None]:
+    """Apply --since/--until/--topic/--provider; the filters in words for the page."""
+    if not (args.since or args.until or args.topic or args.provider):
+        return corpus, None
+    _check_names(corpus.topics["topic"], args.topic, "topic")
+    _check_names(corpus.articles["provider_name"], args.provider, "provider")
+    if args.since and args.until and _utc(args.since) > _utc(args.until):
+        raise UsageError(f"--since {args.since} is after --until {args.until}; swap them")
+    from newsnb.filtering import filter_articles
+
+    kept = filter_articles(
+        corpus.articles,
+        start=args.since,
+        end=args.until,
+        topics=args.topic or None,
+        providers=args.provider or None,
+    )
+    words = []
+    if args.since:
+        words.append(f"from {args.since}")
+    if args.until:
+        words.append(f"until {args.until}")
+    if args.topic:
+        words.append("topics " + ", ".join(args.topic))
+    if args.provider:
+        words.append("providers " + ", ".join(args.provider))
+    described = f"Filtered: {'; '.join(words)} ({len(kept):,} of {len(corpus):,} records)."
+    if len(kept) == 0:
+        raise UsageError(f"no records match the filters ({'; '.join(words)}); widen them")
+    return corpus.subset(kept), described
+
+
+def _check_names(values: pd.Series, wanted: list[str] | None, what: str) -> None:
+    if not wanted:
+        return
+    known = set(values.dropna().astype(str))
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        hint = ", ".join(sorted(known)[:20]) + (" ..." if len(known) > 20 else "")
+        raise UsageError(
+            f"--{what} {', '.join(map(repr, unknown))} matches no {what} of the corpus "
+            f"(names are case-sensitive); {what}s are: {hint}"
+        )
+
+
+# -- convert ---------------------------------------------------------------------
+
+
+def _convert(args: argparse.Namespace) -> int:
+    fmt = FORMATS.get(args.out.suffix.lower())
+    if fmt is None:
+        raise UsageError(
+            f"{args.out}: unknown output format {args.out.suffix or '(no suffix)'!r}; "
+            "end the name with .parquet, .csv or .jsonl"
+        )
+    _check_output(args.out)
+    corpus = _load(args)
+    status = _account(args, corpus)
+    frame = getattr(corpus, args.table)
+    try:
+        rows = write_table(frame, args.out, fmt)
+    except OSError as exc:
+        raise UsageError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
+    _note(args, f"wrote {args.out} ({rows:,} rows of {args.table}, {fmt})")
+    return status
+
+
+def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> int:
+    """Write one corpus table as ``parquet``, ``csv`` or ``jsonl``; return the row count.
+
+    ``articles`` gets its ``article_id`` index as the first column.  Parquet keeps
+    types (``topics`` a list of strings, times ``timestamp[us, UTC]``) with the
+    ``extra`` dicts as JSON text; CSV writes lists and dicts as JSON text and times
+    as ISO 8601 (``2024-01-02T03:04:05Z``); JSONL writes one JSON object a line
+    with native lists, dicts, ``null`` and ISO 8601 times.  In ``extra``, values
+    JSON has no type for are tagged as :func:`newsnb.to_parquet` does
+    (``{"$date": "2024-01-31"}``, see :mod:`newsnb.parquet`).
+
+    Examples
+    --------
+    >>> import newsnb, tempfile, pathlib
+    >>> corpus = newsnb.load_text("---\\ntitle: Hi\\ntopics: [AI, Robots]\\n---\\n", "a.md")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = pathlib.Path(tmp, "a.jsonl")
+    ...     _ = write_table(corpus.articles, out, "jsonl")
+    ...     row = json.loads(out.read_text())
+    >>> row["article_id"], row["topics"]
+    ('a.md', ['AI', 'Robots'])
+    """
+    if frame.index.name == "article_id":
+        frame = frame.reset_index()
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        if fmt == "parquet":
+            out = frame.copy()
+            for column in _object_columns(out):
+                if column != "topics":  # dicts of any shape: pyarrow cannot type them all
+                    out[column] = _json_column(out[column])
+            out.to_parquet(tmp, index=False)
+        elif fmt == "csv":
+            out = frame.copy()
+            for column in _object_columns(out):
+                out[column] = _json_column(out[column])
+            for column in _time_columns(out):
+                out[column] = _iso_column(out[column])
+            out.to_csv(tmp, index=False)
+        elif fmt == "jsonl":
+            _write_jsonl(frame, tmp)
+        else:
+            raise ValueError(f"unknown format {fmt!r}; use parquet, csv or jsonl")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(frame)
+
+
+def _object_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if frame[c].dtype == object]
+
+
+def _time_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+
+
+def _json_column(values: pd.Series) -> pd.Series:
+    text = [None if v is None else _json_text(values.name, v) for v in values]
+    return pd.Series(pd.array(text, dtype="string"), index=values.index)
+
+
+def _json_text(column: Any, value: Any) -> str:
+    if column == "extra":  # any YAML value: dates and the like tagged as in newsnb.to_parquet
+        return encode_json(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _iso_column(values: pd.Series) -> pd.Series:
+    # whole seconds (every real record) print without a fraction
+    fine = bool((values.dropna().dt.microsecond != 0).any())
+    text = values.dt.tz_convert("UTC").dt.strftime(
+        "%Y-%m-%dT%H:%M:%S.%fZ" if fine else "%Y-%m-%dT%H:%M:%SZ"
+    )
+    return text.astype("string")
+
+
+def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
+    columns: dict[str, list[Any]] = {}
+    for name in frame.columns:
+        values = frame[name]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = _iso_column(values)
+        if name == "extra":
+            columns[name] = [None if v is None else json.loads(encode_json(v)) for v in values]
+        elif values.dtype == object:
+            columns[name] = list(values)
+        else:
+            # NA -> None and numpy scalars -> Python ones in one pass
+            columns[name] = values.astype(object).where(values.notna(), None).tolist()
+    names = list(columns)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        for row in zip(*columns.values()):
+            handle.write(json.dumps(dict(zip(names, row)), ensure_ascii=False))
+            handle.write("\n")
+
+
+# -- sample ----------------------------------------------------------------------
+
+
+def _sample(args: argparse.Namespace) -> int:
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"{args.out} is a file; give a folder to write the records into")
+    try:
+        folder = newsnb.write_sample(args.out, args.n, seed=args.seed)
+    except OSError as exc:
+        raise UsageError(f"{args.out}: cannot write the sample ({exc.strerror or exc})") from None
+    _note(args, f"wrote {args.n:,} records under {folder}")
+    return EXIT_OK

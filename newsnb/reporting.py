@@ -1,0 +1,455 @@
+"""A standalone HTML coverage report: one file anyone can open, no server, no Jupyter.
+
+:func:`report_html` builds the page and :func:`report` writes it.  The page holds
+the summary numbers, every chart of :mod:`newsnb.charts` (interactive plotly
+figures; plotly.js is embedded once so the file works offline, or loaded from
+its CDN with ``cdn=True``), the top stories, the gaps, the load errors and a
+searchable table of the most recent records.
+
+Safety: every string from a record is HTML-escaped, only ``http(s)`` URLs become
+links, and a Content-Security-Policy lets only this page's own scripts run (they
+carry a per-report nonce) and forbids every network request except, with
+``cdn=True``, plotly.js from its CDN.  So a record titled ``<script>...`` shows
+as text, and even markup that slipped through could neither run nor phone home.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from newsnb.corpus import Corpus
+from newsnb.render import escape, link, safe_url
+
+__all__ = ["CHARTS", "report", "report_html"]
+
+#: The charts of the report: (name of the function in newsnb.charts, heading).
+CHARTS: tuple[tuple[str, str], ...] = (
+    ("timeline", "Records over time"),
+    ("topics", "Topics"),
+    ("providers", "Providers"),
+    ("heatmap", "Topics over time"),
+    ("provider_share", "Provider share over time"),
+    ("cooccurrence", "Topics that appear together"),
+    ("stories", "Stories covered by several records"),
+    ("gaps", "Gaps in coverage"),
+    ("quality", "Quality"),
+)
+
+_ERROR_ROWS = 100
+_PLOTLY_CDN = "https://cdn.plot.ly"
+
+
+def report(
+    corpus: Corpus,
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    freq: str = "W",
+    top: int = 15,
+    cdn: bool = False,
+    max_rows: int = 5000,
+    description: str | None = None,
+) -> Path:
+    """Write a standalone HTML coverage report of ``corpus`` to ``path``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        What to report on (filter it first with :meth:`Corpus.subset` and
+        :func:`newsnb.filter_articles` to report on part of it).
+    path : str or path-like
+        The ``.html`` file to write (replaced if it exists).
+    title : str, optional
+        The page's heading; by default from ``corpus.source``.
+    freq : {"D", "W", "M", "Q", "Y"}
+        Time bucket of the charts and gaps (UTC; weeks start on Monday).
+    top : int
+        How many topics, providers and stories the charts and tables show.
+    cdn : bool
+        Load plotly.js from its CDN (a file of ~100 kB that needs the internet to
+        draw charts) instead of embedding it (~5 MB, works offline).
+    max_rows : int
+        The records table holds the ``max_rows`` most recent records (the page
+        says so when there are more).
+    description : str, optional
+        A line under the heading (the command line describes its filters there).
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Examples
+    --------
+    >>> import newsnb, tempfile, pathlib
+    >>> corpus = newsnb.sample(300)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = newsnb.report(corpus, pathlib.Path(tmp, "report.html"), title="Sample")
+    ...     out.read_text(encoding="utf-8").count('class="plotly-graph-div"')
+    9
+    """
+    page = report_html(
+        corpus,
+        title=title,
+        freq=freq,
+        top=top,
+        cdn=cdn,
+        max_rows=max_rows,
+        description=description,
+    )
+    target = Path(path)
+    # Write beside the target, then rename: a failed run never leaves half a report.
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(page, encoding="utf-8")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def report_html(
+    corpus: Corpus,
+    *,
+    title: str | None = None,
+    freq: str = "W",
+    top: int = 15,
+    cdn: bool = False,
+    max_rows: int = 5000,
+    description: str | None = None,
+) -> str:
+    """The report of :func:`report` as one HTML string.
+
+    Examples
+    --------
+    >>> import newsnb
+    >>> page = report_html(newsnb.sample(300), title="<b>Sample</b>")  # doctest: +SKIP
+    >>> "<title>&lt;b&gt;Sample&lt;/b&gt;</title>" in page  # doctest: +SKIP
+    True
+    """
+    if not isinstance(corpus, Corpus):
+        raise TypeError(
+            f"report needs a newsnb.Corpus, got {type(corpus).__name__}; "
+            "load one with newsnb.load(...) (use corpus.subset(...) for part of it)"
+        )
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"top={top!r}; pass a whole number >= 1")
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 0:
+        raise ValueError(f"max_rows={max_rows!r}; pass a whole number >= 0")
+    from newsnb import analysis  # imported here: plotly loads only when a report is made
+
+    title = title or f"Coverage of {corpus.source or 'a corpus'}"
+    nonce = secrets.token_urlsafe(18)
+    charts = _charts(corpus, freq=freq, top=top, cdn=cdn, nonce=nonce)
+    story_frame = analysis.stories(corpus)
+    sections = [
+        ("summary", "Summary", _summary(corpus)),
+        ("charts", "Charts", charts),
+        ("stories", "Top stories", _stories(corpus, story_frame, top)),
+        ("gaps", "Gaps", _gaps(corpus, analysis.gaps, freq, top)),
+    ]
+    if len(corpus.errors):
+        sections.append(("errors", "Files that could not be read", _errors(corpus.errors)))
+    sections.append(("records", "Records", _records(corpus, max_rows, nonce)))
+    toc = " · ".join(f'<a href="#{key}">{escape(name)}</a>' for key, name, _ in sections)
+    body = "\n".join(
+        f'<section id="{key}"><h2>{escape(name)}</h2>\n{html}\n</section>'
+        for key, name, html in sections
+    )
+    generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    from newsnb import __version__
+
+    meta = (
+        f"{escape(corpus.source or '(in memory)')} · generated {generated} by newsnb {__version__}"
+    )
+    script_src = f"'nonce-{nonce}'" + (f" {_PLOTLY_CDN}" if cdn else "")
+    # plotly.js sets inline styles; nothing needs the network (nor eval, for these charts).
+    policy = (
+        f"default-src 'none'; script-src {script_src}; style-src 'unsafe-inline'; "
+        "img-src data: blob:; font-src data:; worker-src blob:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="newsnb {__version__}">
+<title>{escape(title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header>
+<h1>{escape(title)}</h1>
+<p class="meta">{meta}</p>
+{f'<p class="description">{escape(description)}</p>' if description else ""}
+<nav>{toc}</nav>
+</header>
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+# -- summary ---------------------------------------------------------------------
+
+
+def _summary(corpus: Corpus) -> str:
+    s = corpus.summary()
+    types = corpus.articles["type"].astype("string").fillna("(missing)").value_counts()
+    cells = [
+        ("records", f"{s['records']:,}"),
+        ("dates", s["dates"]),
+        ("topics", f"{s['topics']:,}"),
+        ("providers", f"{s['providers']:,}"),
+        *((f"type: {name}", f"{count:,}") for name, count in types.items()),
+        ("related items", f"{s['related items']:,}"),
+        ("images", f"{s['images']:,}"),
+        ("unreadable files", f"{s['errors']:,}"),
+        ("coerced fields", f"{s['warnings']:,}"),
+    ]
+    items = "".join(
+        f'<div class="stat"><div class="value">{escape(value)}</div>'
+        f'<div class="label">{escape(label)}</div></div>'
+        for label, value in cells
+    )
+    top = ", ".join(s["top topics"])
+    note = f"<p>Top topics: {escape(top)}.</p>" if top else ""
+    return f'<div class="stats">{items}</div>{note}'
+
+
+# -- charts ----------------------------------------------------------------------
+
+
+def _charts(corpus: Corpus, *, freq: str, top: int, cdn: bool, nonce: str) -> str:
+    from plotly.offline import get_plotlyjs
+
+    from newsnb import charts
+
+    options = {"freq": freq, "top": top}
+    parts = []
+    for number, (name, heading) in enumerate(CHARTS):
+        function: Callable[..., Any] = getattr(charts, name)
+        figure = function(corpus, **_accepted(function, options))
+        include: bool | str = ("cdn" if cdn else True) if number == 0 else False
+        html = figure.to_html(
+            full_html=False,
+            include_plotlyjs=include,
+            div_id=f"newsnb-chart-{name}",
+            config={"displaylogo": False, "responsive": True},
+        )
+        if include is True:
+            # the bundle holds no "<script"; only plotly's own tags around it get the nonce
+            bundle = get_plotlyjs()
+            head, found, tail = html.partition(bundle)
+            html = _with_nonce(head, nonce) + found + _with_nonce(tail, nonce)
+        else:
+            html = _with_nonce(html, nonce)
+        # the figure carries its own title; the heading names it for screen readers
+        parts.append(
+            f'<figure class="chart" id="chart-{name}" aria-label="{escape(heading)}">{html}</figure>'
+        )
+    return "\n".join(parts)
+
+
+def _accepted(function: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]:
+    params = inspect.signature(function).parameters
+    return {key: value for key, value in options.items() if key in params}
+
+
+def _with_nonce(html: str, nonce: str) -> str:
+    return re.sub(r"<script\b", f'<script nonce="{nonce}"', html)
+
+
+# -- stories, gaps, errors -------------------------------------------------------
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, cls: str = "") -> str:
+    """An HTML table; ``rows`` hold cells that are already escaped HTML."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _day(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def _names(values: Any, limit: int = 6) -> str:
+    names = [str(v) for v in (values if isinstance(values, (list, tuple)) else list(values))]
+    more = f" +{len(names) - limit}" if len(names) > limit else ""
+    return escape(", ".join(names[:limit]) + more)
+
+
+def _record_url(articles: pd.DataFrame, article_id: Any) -> str | None:
+    if article_id not in articles.index:
+        return None
+    row = articles.loc[article_id]
+    return safe_url(row["web_url"]) or safe_url(row["original_url"])
+
+
+def _stories(corpus: Corpus, frame: pd.DataFrame, top: int) -> str:
+    if frame.empty:
+        return "<p>No story is covered by more than one record.</p>"
+    shown = frame.head(top)
+    rows = []
+    for story in shown.itertuples(index=False):
+        ids = list(story.records)
+        url = _record_url(corpus.articles, ids[0]) if ids else None
+        rows.append(
+            [
+                link(url, story.title) if url else escape(story.title),
+                f"{story.size:,}",
+                f"{story.n_providers:,}: {_names(story.providers)}",
+                escape(_day(story.first_seen)),
+                escape(_day(story.last_seen)),
+                _names(story.via),
+            ]
+        )
+    headers = ["Story (earliest title)", "Records", "Providers", "First", "Last", "Linked by"]
+    note = (
+        f"<p>The {len(shown):,} largest of {len(frame):,} stories "
+        "(records sharing a URL or the same title from several providers).</p>"
+    )
+    return note + _table(headers, rows)
+
+
+def _gaps(corpus: Corpus, gaps: Callable[..., pd.DataFrame], freq: str, top: int) -> str:
+    parts = []
+    for by in ("provider", "topic"):
+        frame = gaps(corpus, by=by, freq=freq)
+        if frame.empty:
+            parts.append(f"<h3>By {by}</h3><p>No {by} has a gap in its coverage.</p>")
+            continue
+        longest = frame.sort_values(["periods"], ascending=False, kind="stable").head(top)
+        rows = [
+            [
+                escape(row[by]),
+                "went quiet" if row["kind"] == "quiet" else "gap",
+                escape(_day(row["start"])),
+                escape(_day(row["end"])),
+                f"{row['periods']:,}",
+                escape(_day(row["last_seen"])),
+            ]
+            for _, row in longest.iterrows()
+        ]
+        shown = (
+            f"the longest {len(longest):,} of {len(frame):,}"
+            if len(frame) > len(longest)
+            else f"{len(frame):,}"
+        )
+        parts.append(
+            f"<h3>By {by}</h3><p>Runs of empty periods ({shown}); "
+            "<em>went quiet</em>: nothing since, to the end of the data.</p>"
+            + _table(
+                [by.capitalize(), "Kind", "From", "Until (excl.)", "Periods", "Last seen"], rows
+            )
+        )
+    return "\n".join(parts)
+
+
+def _errors(errors: pd.DataFrame) -> str:
+    shown = errors.head(_ERROR_ROWS)
+    rows = [
+        [escape(row.path), "" if pd.isna(row.line) else f"{int(row.line)}", escape(row.reason)]
+        for row in shown.itertuples(index=False)
+    ]
+    note = (
+        f"<p>The first {len(shown):,} of {len(errors):,}.</p>" if len(errors) > len(shown) else ""
+    )
+    return note + _table(["File", "Line", "Reason"], rows)
+
+
+# -- records ---------------------------------------------------------------------
+
+
+def _records(corpus: Corpus, max_rows: int, nonce: str) -> str:
+    articles = corpus.articles
+    recent = articles.sort_values(
+        "published_at", ascending=False, na_position="last", kind="stable"
+    )
+    recent = recent.head(max_rows)
+    rows = []
+    for row in recent.itertuples():
+        url = safe_url(row.web_url) or safe_url(row.original_url)
+        title = link(url, row.title) if url else escape(row.title)
+        excerpt = escape(row.excerpt)
+        topics = row.topics if isinstance(row.topics, (list, tuple)) else []
+        rows.append(
+            [
+                escape(_when(row.published_at)),
+                f'{title}<div class="excerpt">{excerpt}</div>' if excerpt else title,
+                escape(row.provider_name),
+                escape(row.type),
+                _names(topics, limit=10),
+                escape(row.quality),
+            ]
+        )
+    if len(articles) > len(recent):
+        note = f"The {len(recent):,} most recent of {len(articles):,} records (newest first)."
+    else:
+        note = f"All {len(recent):,} records (newest first)."
+    table = _table(
+        ["Published (UTC)", "Title", "Provider", "Type", "Topics", "Quality"], rows, cls="records"
+    )
+    return f"""<p>{escape(note)} Type to filter the rows (every word must occur).</p>
+<p><input id="newsnb-search" type="search" placeholder="Filter records…" aria-label="Filter records">
+<span id="newsnb-count" class="meta">{len(recent):,} rows</span></p>
+<div class="records-wrap" id="newsnb-records">{table}</div>
+<script nonce="{nonce}">{_SEARCH_JS}</script>"""
+
+
+def _when(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
+
+
+_SEARCH_JS = """
+(function () {
+  var input = document.getElementById("newsnb-search");
+  var count = document.getElementById("newsnb-count");
+  var rows = Array.prototype.slice.call(document.querySelectorAll("#newsnb-records tbody tr"));
+  var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
+  input.addEventListener("input", function () {
+    var words = input.value.toLowerCase().split(/\\s+/).filter(Boolean), shown = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var hit = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
+      rows[i].hidden = !hit;
+      if (hit) { shown++; }
+    }
+    count.textContent = shown.toLocaleString() + " of " + rows.length.toLocaleString() + " rows";
+  });
+})();
+"""
+
+_CSS = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
+  color: #1f2933; background: #fff; }
+header, main { max-width: 1200px; margin: 0 auto; padding: 0 1.5rem; }
+header { padding-top: 1rem; border-bottom: 1px solid #e4e7eb; }
+h1 { font-size: 1.6rem; margin: .5rem 0; } h2 { margin-top: 2rem; } h3 { margin: 1rem 0 .25rem; }
+.meta { color: #616e7c; } nav { margin: .5rem 0 1rem; } a { color: #0b69a3; }
+.stats { display: flex; flex-wrap: wrap; gap: .75rem; }
+.stat { border: 1px solid #e4e7eb; border-radius: 6px; padding: .5rem .9rem; min-width: 7rem; }
+.stat .value { font-size: 1.25rem; font-weight: 600; } .stat .label { color: #616e7c; }
+figure.chart { margin: 1rem 0 2rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid #e4e7eb; }
+th { background: #f5f7fa; position: sticky; top: 0; }
+.records-wrap { max-height: 80vh; overflow: auto; border: 1px solid #e4e7eb; }
+.records td:first-child { white-space: nowrap; }
+.excerpt { color: #616e7c; font-size: .9em; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; overflow: hidden; }
+#newsnb-search { font: inherit; padding: .35rem .5rem; width: min(30rem, 100%); }
+"""

@@ -1,0 +1,256 @@
+"""The standalone HTML report: content, safety with hostile records, and a real browser."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from plotly.offline import get_plotlyjs
+
+import newsnb
+from newsnb.reporting import report, report_html
+from newsnb.tables import typed_frame
+
+CHROMIUM = Path("/usr/bin/chromium")
+N_CHARTS = (
+    9  # topics, providers, timeline, heatmap, cooccurrence, provider_share, gaps, quality, stories
+)
+BUNDLE_HEAD = get_plotlyjs()[:300]
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes (script and style bodies are raw text)."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def csp_nonce(page: str) -> str:
+    policy = next(
+        a["content"] for t, a in Tags(page).tags if a.get("http-equiv") == "Content-Security-Policy"
+    )
+    return re.search(r"'nonce-([^']+)'", policy).group(1)
+
+
+# -- hostile records ---------------------------------------------------------------
+
+TITLE = '<script>window.__pwned = "title"</script> Breaking <b>news</b> about the big merger'
+EXCERPT = "<img src=x onerror=\"window.__pwned='excerpt'\"> and </td></tr></table><svg onload=\"window.__pwned='svg'\">"
+TOPIC = "<img src=y onerror=\"window.__pwned='topic'\">"
+PROVIDER = "<iframe src=\"javascript:window.__pwned='provider'\"></iframe>"
+BAD_URL = "javascript:window.__pwned='url'"
+BAD_PATH = '<script>window.__pwned="error"</script>.md'
+
+
+@pytest.fixture(scope="module")
+def hostile(real_corpus: newsnb.Corpus) -> newsnb.Corpus:
+    """The real corpus with its three newest records rewritten by an attacker."""
+    articles = real_corpus.articles.copy()
+    victims = articles.sort_values("published_at").index[-3:]
+    articles.loc[victims, "title"] = TITLE  # same title, several providers: one story
+    articles.loc[victims, "excerpt"] = EXCERPT
+    articles.loc[victims, "web_url"] = BAD_URL
+    articles.loc[victims, "original_url"] = " JavaScript:window.__pwned='original'"
+    articles["provider_name"] = articles["provider_name"].cat.add_categories([PROVIDER])
+    articles.loc[victims[:2], "provider_name"] = PROVIDER
+    articles["topics"] = [
+        [*topics, TOPIC] if article_id in victims else topics
+        for article_id, topics in articles["topics"].items()
+    ]
+    topics = real_corpus.topics
+    extra = pd.DataFrame({"article_id": list(victims), "topic": [TOPIC] * len(victims)})
+    topics = pd.concat([topics.astype({"topic": object}), extra], ignore_index=True)
+    topics = topics.astype({"article_id": "string", "topic": "category"})
+    errors = typed_frame("errors", {"path": [BAD_PATH], "line": [3], "reason": [TITLE]})
+    return newsnb.Corpus(
+        articles=articles,
+        related=real_corpus.related,
+        topics=topics,
+        images=real_corpus.images,
+        errors=errors,
+        warnings=real_corpus.warnings,
+        source='<script>window.__pwned="source"</script>',
+    )
+
+
+@pytest.fixture(scope="module")
+def hostile_page(hostile: newsnb.Corpus, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("hostile") / "hostile.html"
+    return report(hostile, out, title='<script>window.__pwned="title arg"</script>', top=30)
+
+
+def test_hostile_records_yield_no_executable_markup(hostile_page: Path) -> None:
+    page = hostile_page.read_text(encoding="utf-8")
+    tags = Tags(page).tags
+    nonce = csp_nonce(page)
+    scripts = [attrs for tag, attrs in tags if tag == "script"]
+    assert scripts and all(a.get("nonce") == nonce and "src" not in a for a in scripts)
+    for tag, attrs in tags:
+        assert tag not in ("img", "svg", "iframe", "object", "embed", "b"), tag
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            assert not (value or "").strip().lower().startswith("javascript:"), (tag, name, value)
+    # the hostile text is shown, as text
+    for text in (TITLE, EXCERPT, TOPIC, PROVIDER, BAD_PATH):
+        assert html.escape(text) in page
+    assert "&lt;script&gt;window.__pwned=&quot;title arg&quot;&lt;/script&gt;</title>" in page
+    # no raw payload anywhere outside escaped text and plotly's JSON (which escapes "<")
+    assert "<script>window.__pwned" not in page
+    assert 'onerror="window' not in page
+
+
+def test_content_of_a_report(real_corpus: newsnb.Corpus) -> None:
+    page = report_html(real_corpus, title="Power Apps", top=5, max_rows=100)
+    assert page.count('class="plotly-graph-div"') == N_CHARTS
+    assert page.count(BUNDLE_HEAD) == 1  # plotly.js embedded exactly once
+    assert not [a for t, a in Tags(page).tags if "src" in a]  # nothing loaded from elsewhere
+    # the summary numbers, computed here from the articles
+    assert '>674</div><div class="label">records</div>' in page
+    n_video = int((real_corpus.articles["type"] == "video").sum())
+    assert f'>{n_video:,}</div><div class="label">type: video</div>' in page
+    # the records table: the 100 most recent, newest first, and the page says so
+    assert "The 100 most recent of 674 records (newest first)." in page
+    table = page.split('class="records"', 1)[1].split("</table>", 1)[0]
+    shown = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d \d\d:\d\d)</td>", table)
+    newest = sorted(real_corpus.articles["published_at"], reverse=True)[:100]
+    assert shown == [f"{t:%Y-%m-%d %H:%M}" for t in newest]
+
+
+def test_cdn_report_is_small_and_loads_plotly_once(
+    real_corpus: newsnb.Corpus, tmp_path: Path
+) -> None:
+    out = report(real_corpus, tmp_path / "cdn.html", cdn=True)
+    page = out.read_text(encoding="utf-8")
+    assert out.stat().st_size < 1_000_000
+    assert BUNDLE_HEAD not in page
+    cdn_tags = [a for t, a in Tags(page).tags if t == "script" and a.get("src")]
+    assert len(cdn_tags) == 1 and cdn_tags[0]["src"].startswith("https://cdn.plot.ly/plotly-")
+    assert page.count('class="plotly-graph-div"') == N_CHARTS
+
+
+def test_report_rejects_bad_arguments(real_corpus: newsnb.Corpus, tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match=r"newsnb\.Corpus"):
+        report(real_corpus.articles, tmp_path / "x.html")
+    with pytest.raises(ValueError, match="top=0"):
+        report(real_corpus, tmp_path / "x.html", top=0)
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_report_is_reachable_from_the_package(sample_corpus: newsnb.Corpus, tmp_path: Path) -> None:
+    out = newsnb.report(sample_corpus, tmp_path / "sample.html", freq="M", max_rows=500)
+    page = out.read_text(encoding="utf-8")
+    assert page.count('class="plotly-graph-div"') == N_CHARTS
+    assert f"The 500 most recent of {len(sample_corpus):,} records" in page
+
+
+# -- in a real browser -----------------------------------------------------------------
+
+requires_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's Chromium is not installed at /usr/bin/chromium (make chromium)",
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+            ],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+def open_report(browser, path: Path):
+    """Open a report; return the page, its console errors and every request it made."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot').length >= {N_CHARTS}", timeout=60_000
+    )
+    page.wait_for_timeout(500)  # let late errors or requests surface
+    return page, problems, requests
+
+
+@pytest.mark.browser
+@requires_chromium
+def test_sample_report_renders_offline_in_chromium(
+    browser, sample_corpus: newsnb.Corpus, tmp_path: Path
+) -> None:
+    out = report(sample_corpus, tmp_path / "sample.html")
+    page, problems, requests = open_report(browser, out)
+    try:
+        assert page.locator(".js-plotly-plot").count() == N_CHARTS
+        # every chart drew something (plotly adds its SVG layers when it renders)
+        assert page.locator(".js-plotly-plot .main-svg").count() >= N_CHARTS
+        assert problems == []
+        assert requests == [out.resolve().as_uri()]
+
+        # the search box filters the rows: every word must occur in the row's text
+        word = "robotics"
+        articles = sample_corpus.articles
+        texts = (
+            articles["title"].fillna("") + " " + articles["excerpt"].fillna("") + " "
+            + articles["provider_name"].astype("string").fillna("") + " "
+            + articles["topics"].map(", ".join)
+        ).str.lower()  # fmt: skip
+        expected = int(texts.str.contains(word, regex=False).sum())
+        assert 0 < expected < len(articles)
+        page.fill("#newsnb-search", word.upper())
+        visible = page.locator("#newsnb-records tbody tr:not([hidden])").count()
+        assert visible == expected
+        assert page.inner_text("#newsnb-count") == f"{expected:,} of {len(articles):,} rows"
+        page.fill("#newsnb-search", "")
+        assert page.locator("#newsnb-records tbody tr:not([hidden])").count() == len(articles)
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@requires_chromium
+def test_hostile_report_runs_nothing_in_chromium(browser, hostile_page: Path) -> None:
+    page, problems, requests = open_report(browser, hostile_page)
+    try:
+        # hover labels show record text too: hover across every chart
+        for chart in page.locator(".js-plotly-plot").all():
+            chart.scroll_into_view_if_needed()
+            box = chart.bounding_box()
+            for x in (0.2, 0.4, 0.6, 0.8):
+                for y in (0.3, 0.6):
+                    page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert problems == []  # a blocked script would show as a CSP error here
+        assert requests == [hostile_page.resolve().as_uri()]
+        body = page.inner_text("body")
+        assert '<script>window.__pwned = "title"</script> Breaking <b>news</b>' in body
+        assert TOPIC in body and PROVIDER in body
+        bad = page.evaluate(
+            """() => Array.from(document.querySelectorAll('*')).flatMap(el =>
+                 Array.from(el.attributes)
+                   .filter(a => /^on/i.test(a.name) || /^\\s*javascript:/i.test(a.value))
+                   .map(a => el.tagName + ' ' + a.name + '=' + a.value))"""
+        )
+        assert bad == []
+        assert page.locator("#records img, #records svg, #records iframe").count() == 0
+    finally:
+        page.close()
