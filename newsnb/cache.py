@@ -11,14 +11,17 @@ of the cache write could change again within the same mtime tick, so for those
 Every entry is written to a fresh folder, and a small ``CURRENT`` JSON file is
 then swapped in with :func:`os.replace` (atomic on POSIX and Windows), so a
 reader never sees half an entry and two processes can load the same folder at
-once.  ``CURRENT`` records the SHA-256 of each Parquet file; a truncated or
-corrupted file fails that check and the cache is rebuilt, never trusted.
+once.  ``CURRENT`` records the size of each Parquet file, and every data page
+of those files carries a CRC32 that is verified as it is read: a truncated or
+corrupted file fails one check or the other (or cannot be decoded at all), and
+the cache is rebuilt, never trusted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -40,7 +44,7 @@ from newsnb.tables import SCHEMA, TABLES, retype
 __all__ = ["FORMAT_VERSION", "LoadCache", "default_cache_dir"]
 
 #: Bumped whenever the tables or their encoding change; older entries are ignored.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _RACY_NS = 2_000_000_000
 _MANIFEST_COLUMNS = ["article_id", "path", "size", "mtime_ns", "digest"]
 _JSON_COLUMNS = {("articles", "extra"), ("related", "extra")}
@@ -104,13 +108,15 @@ class LoadCache:
             entry = self.folder / pointer["entry"]
             tables = {}
             for name in ("manifest", *TABLES):
-                data = (entry / f"{name}.parquet").read_bytes()
-                if hashlib.sha256(data).hexdigest() != pointer["sha256"][name]:
+                path = entry / f"{name}.parquet"
+                if path.stat().st_size != pointer["sizes"][name]:
                     return self._bad(
-                        f"{name}.parquet does not match its checksum (truncated or corrupted)"
+                        f"{name}.parquet has the wrong size (truncated or overwritten)"
                     )
-                tables[name] = pq.read_table(pa.BufferReader(data)).to_pandas()
+                # Every data page carries a CRC32, checked as it is read.
+                tables[name] = pq.read_table(path, memory_map=True, page_checksum_verification=True)
             frames = {t: _decode(t, tables[t]) for t in TABLES}
+            tables["manifest"] = tables["manifest"].to_pandas()
             return Cached(tables["manifest"], frames, int(pointer["written_ns"]))
         except Exception as exc:
             return self._bad(f"it could not be read ({type(exc).__name__}: {exc})")
@@ -131,20 +137,21 @@ class LoadCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             entry_name = f"entry-{uuid.uuid4().hex}"
             staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.folder))
-            sums = {}
+            sizes = {}
             for name, frame in (
                 ("manifest", manifest),
                 *((t, _encode(t, frames[t])) for t in TABLES),
             ):
                 path = staging / f"{name}.parquet"
-                pq.write_table(pa.Table.from_pandas(frame, preserve_index=name == "articles"), path)
-                sums[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+                table = pa.Table.from_pandas(frame, preserve_index=name == "articles")
+                pq.write_table(table, path, write_page_checksum=True)
+                sizes[name] = path.stat().st_size
             os.replace(staging, self.folder / entry_name)
             pointer = {
                 "format": FORMAT_VERSION,
                 "key": self.key,
                 "entry": entry_name,
-                "sha256": sums,
+                "sizes": sizes,
                 "written_ns": time.time_ns(),
             }
             tmp = self.folder / f".CURRENT-{uuid.uuid4().hex}"
@@ -178,7 +185,9 @@ class LoadCache:
                 pass
 
 
-def unchanged_ids(cached: Cached, stats: dict[str, tuple[str, int, int]], read_digest) -> set[str]:
+def unchanged_ids(
+    cached: Cached, stats: dict[str, tuple[str, int, int]], read_digest: Any
+) -> set[str]:
     """Ids whose file is the same as when the cache was written.
 
     ``stats`` maps article id -> (path, size, mtime_ns) as found now;
@@ -186,17 +195,25 @@ def unchanged_ids(cached: Cached, stats: dict[str, tuple[str, int, int]], read_d
     only for racily clean files).
     """
     manifest = cached.manifest
-    same = []
-    for article_id, path, size, mtime_ns, digest in zip(
-        *(manifest[c].tolist() for c in _MANIFEST_COLUMNS)
-    ):
-        now = stats.get(article_id)
-        if now is None or now != (path, size, mtime_ns):
-            continue
-        if abs(cached.written_ns - mtime_ns) < _RACY_NS and read_digest(path) != digest:
-            continue
-        same.append(article_id)
-    return set(same)
+    ids = manifest["article_id"].tolist()
+    now = [stats.get(i) for i in ids]
+    known = np.array([n is not None for n in now], dtype=bool)
+    fill = ("", -1, -1)
+    paths = np.array([(n or fill)[0] for n in now], dtype=object)
+    sizes = np.array([(n or fill)[1] for n in now], dtype=np.int64)
+    mtimes = np.array([(n or fill)[2] for n in now], dtype=np.int64)
+    same = (
+        known
+        & (paths == manifest["path"].to_numpy(object))
+        & (sizes == manifest["size"].to_numpy())
+        & (mtimes == manifest["mtime_ns"].to_numpy())
+    )
+    racy = same & (np.abs(cached.written_ns - mtimes) < _RACY_NS)
+    digests = manifest["digest"].to_numpy(object)
+    for index in np.flatnonzero(racy):
+        if read_digest(paths[index]) != digests[index]:
+            same[index] = False
+    return {ids[i] for i in np.flatnonzero(same)}
 
 
 def manifest_frame(rows: list[tuple[str, str, int, int, str]]) -> pd.DataFrame:
@@ -260,10 +277,21 @@ def _encode(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _decode(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _decode(table: str, arrow: pa.Table) -> pd.DataFrame:
+    lists = {}
+    for name in SCHEMA[table]:
+        if (table, name) in _LIST_COLUMNS:
+            # Python lists straight from the Arrow offsets: ~10x faster than
+            # to_pandas() (NumPy arrays per row) and .tolist() on each.
+            column = arrow.column(name).combine_chunks()
+            flat = column.flatten().to_pylist()
+            offsets = column.offsets.to_pylist()
+            lists[name] = [flat[a:b] for a, b in itertools.pairwise(offsets)]
+            arrow = arrow.drop_columns([name])
+    frame = arrow.to_pandas()
+    for name, values in lists.items():
+        frame[name] = values
     for name in SCHEMA[table]:
         if (table, name) in _JSON_COLUMNS:
-            frame[name] = [from_json(v) for v in frame[name]]
-        elif (table, name) in _LIST_COLUMNS:
-            frame[name] = [v.tolist() for v in frame[name]]
-    return retype(table, frame)
+            frame[name] = [{} if v == "{}" else from_json(v) for v in frame[name].to_numpy(object)]
+    return retype(table, frame, rebuild_categories=False)

@@ -130,17 +130,24 @@ def typed_frame(
     return frame
 
 
-def retype(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+def retype(table: str, frame: pd.DataFrame, rebuild_categories: bool = True) -> pd.DataFrame:
     """Give a table exactly the dtypes of :data:`SCHEMA`.
 
     Categorical columns are rebuilt from their values, so a table assembled
-    from pieces (cache + re-parsed files, or Parquet) has the same categories,
-    in the same order, as one built in a single pass.
+    from pieces (cache + re-parsed files) has the same categories, in the same
+    order, as one built in a single pass.  ``rebuild_categories=False`` keeps
+    categoricals that are already right (a table read back whole from Parquet).
     """
     out = {}
     for name, dtype in SCHEMA[table].items():
         column = frame[name]
-        if dtype == _CAT:
+        if (
+            dtype == _CAT
+            and not rebuild_categories
+            and isinstance(column.dtype, pd.CategoricalDtype)
+        ):
+            out[name] = column
+        elif dtype == _CAT:
             values = (
                 column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype) else column
             )
