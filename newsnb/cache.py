@@ -293,5 +293,5 @@ def _decode(table: str, arrow: pa.Table) -> pd.DataFrame:
         frame[name] = values
     for name in SCHEMA[table]:
         if (table, name) in _JSON_COLUMNS:
-            frame[name] = [{} if v == "{}" else from_json(v) for v in frame[name].to_numpy(object)]
+            frame[name] = [from_json(v) for v in frame[name].to_numpy(object)]
     return retype(table, frame, rebuild_categories=False)
