@@ -17,6 +17,25 @@ try:  # libyaml bindings: ~10x faster than the pure-Python loader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
+
+class _Loader(_SafeLoader):
+    """The safe loader, except that an impossible date (2024-02-30) stays text.
+
+    PyYAML raises a bare ValueError for those and would lose the whole record;
+    as text, the record loads and the field gets a warning ("could not read
+    '2024-02-30' as a date").
+    """
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
 try:  # Rust parser; optional (extra "fast"), see README "Why each dependency"
     import yaml_rs as _yaml_rs
 except ImportError:  # pragma: no cover - exercised when the extra is absent
@@ -209,13 +228,16 @@ def parse_yaml(text: str, *, fast: bool = True) -> Any:
         if data is not _UNSURE:
             return data
     try:
-        data = yaml.load(text, Loader=_SafeLoader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise _explain(exc) from None
     except yaml.YAMLError as exc:
         raise YAMLProblem(str(exc).splitlines()[0] or "invalid YAML") from None
     except RecursionError:
         raise YAMLProblem(_TOO_DEEP) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # a value PyYAML's constructors cannot build; never let it escape a load
+        raise YAMLProblem(f"a value cannot be read: {exc}") from None
     if "*" in text:
         _check_expansion(data)
     _check_depth(data)

@@ -68,6 +68,10 @@ CASES: dict[str, tuple[bytes, tuple[str, object]]] = {
         ("loaded", []),
     ),
     "deep-nesting.md": (nested(5_000).encode(), ("error", "nested more than 100 levels deep")),
+    "impossible-date.md": (
+        b"---\ntitle: x\npublishedDateTime: 2024-02-30\n---\n",
+        ("loaded", ["publishedDateTime"]),
+    ),
     "duplicate-keys.md": (
         b"---\ntitle: one\ntitle: two\npublishedDateTime: 2024-01-01\n---\n",
         ("loaded", ["title"]),
