@@ -1,0 +1,135 @@
+"""Time every aggregation and chart on a 100,000-record corpus (target: under 0.5 s each).
+
+    .venv/bin/python benchmarks/analysis.py [--records 100000] [--runs 5] [--folder DIR]
+
+The corpus is ``newsnb.sample(records, seed=0)``; until that exists, the sample
+records are written to a temporary folder and loaded (or ``--folder`` loads
+records already written there), and without a sample writer the real corpus is
+resampled to the size asked.  Prints, per function, the median wall time and
+the median CPU time of ``--runs`` runs and whether the median is under 0.5 s.
+The machine is shared: the load average is printed too, as wall times grow with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import newsnb
+from newsnb import analysis, charts
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "corpora" / "powerapps-news"
+TARGET = 0.5
+
+
+def resampled(records: int, seed: int = 0) -> newsnb.Corpus:
+    """The real corpus's rows drawn ``records`` times, with new ids and shifted dates."""
+    real = newsnb.load(REAL)
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, len(real.articles), records)
+    articles = real.articles.iloc[rows].copy()
+    articles.index = pd.Index(
+        [f"copy-{i:06d}.md" for i in range(records)], dtype="string", name="article_id"
+    )
+    shift = pd.to_timedelta(rng.integers(-365, 365, records), unit="D")
+    articles["published_at"] = articles["published_at"] + shift
+    articles["n_related"] = 0  # the real corpus has no related items
+    return newsnb.Corpus(articles=articles, source=f"{records:,} resampled real records")
+
+
+def corpus(records: int, folder: Path | None) -> newsnb.Corpus:
+    if folder is not None:
+        return newsnb.load(folder)
+    try:
+        return newsnb.sample(records, seed=0)
+    except (AttributeError, ImportError, TypeError):
+        pass
+    for module in ("newsnb.synthetic", "newsnb.sample"):
+        try:
+            write_sample = importlib.import_module(module).write_sample
+        except (ImportError, AttributeError):
+            continue
+        print(f"writing {records:,} sample records with {module}.write_sample ...", file=sys.stderr)
+        with tempfile.TemporaryDirectory() as tmp:
+            write_sample(tmp, records, seed=0)
+            return newsnb.load(tmp)
+    return resampled(records)
+
+
+def cases(data: newsnb.Corpus) -> dict[str, Callable[[], Any]]:
+    return {
+        "coverage()": lambda: analysis.coverage(data),
+        "coverage(by=topic)": lambda: analysis.coverage(data, by="topic"),
+        "coverage(by=provider, freq=W, top=10)": lambda: analysis.coverage(data, by="provider", freq="W", top=10),
+        "coverage(by=topic, freq=D, normalize)": lambda: analysis.coverage(data, by="topic", freq="D", normalize=True),
+        "coverage(by=provider, freq=M, normalize)": lambda: analysis.coverage(data, by="provider", freq="M", normalize=True),
+        "cooccurrence()": lambda: analysis.cooccurrence(data),
+        "gaps(by=provider, freq=W)": lambda: analysis.gaps(data),
+        "stories()": lambda: analysis.stories(data),
+        "stories(articles only)": lambda: analysis.stories(data.articles),
+        "histogram(quality)": lambda: analysis.histogram(data, "quality"),
+        "charts.topics": lambda: charts.topics(data),
+        "charts.providers": lambda: charts.providers(data),
+        "charts.timeline()": lambda: charts.timeline(data),
+        "charts.timeline(by=topic, freq=D)": lambda: charts.timeline(data, by="topic", freq="D"),
+        "charts.timeline(by=provider, top=10, stacked)": lambda: charts.timeline(data, by="provider", top=10, stacked=True),
+        "charts.heatmap(by=topic, freq=M)": lambda: charts.heatmap(data),
+        "charts.heatmap(by=provider, freq=W)": lambda: charts.heatmap(data, by="provider", freq="W"),
+        "charts.cooccurrence": lambda: charts.cooccurrence(data),
+        "charts.provider_share": lambda: charts.provider_share(data),
+        "charts.gaps": lambda: charts.gaps(data),
+        "charts.quality": lambda: charts.quality(data),
+        "charts.stories": lambda: charts.stories(data),
+    }  # fmt: skip
+
+
+def measure(function: Callable[[], Any], runs: int) -> tuple[float, float]:
+    function()  # warm-up: imports, plotly's validators, caches
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        function()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--folder", type=Path, help="load records already written here")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    data = corpus(args.records, args.folder)
+    print(
+        f"corpus: {len(data):,} records, {len(data.related):,} related items ({time.perf_counter() - started:.1f} s to build)"
+    )
+    print(
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
+    )
+    print(f"{'function':48} {'wall (median)':>14} {'CPU (median)':>13}  under {TARGET} s")
+    failed = 0
+    for name, function in cases(data).items():
+        wall, cpu = measure(function, args.runs)
+        ok = wall < TARGET
+        failed += not ok
+        print(f"{name:48} {wall * 1000:11.1f} ms {cpu * 1000:10.1f} ms  {'pass' if ok else 'FAIL'}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{failed} of {len(cases(data))} over {TARGET} s" if failed else f"all under {TARGET} s")
+
+
+if __name__ == "__main__":
+    main()

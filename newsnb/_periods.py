@@ -1,0 +1,100 @@
+"""Calendar periods in UTC: the start of each timestamp's period, ranges and labels.
+
+Every period is labelled by its start, computed in UTC: a day starts at
+00:00 UTC, a week on Monday 00:00 UTC, a month, quarter or year on its first
+day.  Everything is numpy ``datetime64`` arithmetic on whole arrays (no loop
+over records, no ``to_period``, which would drop the time zone with a warning).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["FREQS", "check_freq", "labels", "period_range", "period_start", "shift", "utc_values"]
+
+#: The accepted ``freq`` values and what one period is called.
+FREQS: dict[str, str] = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+
+# numpy unit a period is counted in, and how many of those units one period spans
+_UNIT = {"D": ("D", 1), "W": ("D", 7), "M": ("M", 1), "Q": ("M", 3), "Y": ("Y", 1)}
+
+
+def check_freq(freq: str | None) -> str | None:
+    """Validate ``freq`` (case-insensitive) and return its canonical letter."""
+    if freq is None:
+        return None
+    canonical = freq.upper() if isinstance(freq, str) else None
+    if canonical not in FREQS:
+        valid = ", ".join(repr(f) for f in FREQS)
+        raise ValueError(
+            f"freq={freq!r} is not a period; use None (no time axis) or one of {valid} "
+            "(day, week starting Monday, month, quarter, year)"
+        )
+    return canonical
+
+
+def utc_values(times: pd.Series) -> np.ndarray:
+    """Timestamps as naive UTC ``datetime64[us]`` (naive input is taken as UTC)."""
+    if not pd.api.types.is_datetime64_any_dtype(times.dtype):
+        raise ValueError(
+            f"published_at has dtype {times.dtype}, not timestamps; "
+            "convert it with pd.to_datetime(..., utc=True)"
+        )
+    if getattr(times.dtype, "tz", None) is not None:
+        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    return times.to_numpy(dtype="datetime64[us]")
+
+
+def period_start(values: np.ndarray, freq: str) -> np.ndarray:
+    """The start of each value's period, as ``datetime64[us]`` (values must not be NaT).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sunday_night = np.array(["2024-01-07T23:59:59"], dtype="datetime64[us]")
+    >>> str(period_start(sunday_night, "W")[0])  # weeks start on Monday
+    '2024-01-01T00:00:00.000000'
+    """
+    unit, step = _UNIT[freq]
+    counted = values.astype(f"datetime64[{unit}]")
+    if step > 1:
+        n = counted.astype("int64")
+        # 1970-01-01 (day 0) was a Thursday, so day n is a Monday when (n + 3) % 7 == 0;
+        # month 0 (January 1970) starts a quarter.  numpy's % floors, so dates
+        # before 1970 land in the right period too.
+        offset = 3 if freq == "W" else 0
+        counted = (n - (n + offset) % step).astype(f"datetime64[{unit}]")
+    return counted.astype("datetime64[us]")
+
+
+def shift(starts: np.ndarray, n: int, freq: str) -> np.ndarray:
+    """Period starts moved ``n`` periods later (``n`` may be negative)."""
+    unit, step = _UNIT[freq]
+    return (starts.astype(f"datetime64[{unit}]") + n * step).astype("datetime64[us]")
+
+
+def period_range(first: np.datetime64, last: np.datetime64, freq: str) -> np.ndarray:
+    """Every period start from ``first`` to ``last`` (both period starts), inclusive."""
+    unit, step = _UNIT[freq]
+    lo = np.datetime64(first, unit)
+    hi = np.datetime64(last, unit)
+    return np.arange(lo, hi + 1, step).astype("datetime64[us]")
+
+
+def labels(starts: np.ndarray | pd.Series | pd.DatetimeIndex, freq: str) -> np.ndarray:
+    """Readable labels of period starts: ``2024-01-01``, ``week of 2024-01-01``,
+    ``Jan 2024``, ``2024 Q1``, ``2024``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labels(np.array(["2024-04-01"], dtype="datetime64[us]"), "Q").tolist()
+    ['2024 Q2']
+    """
+    index = pd.DatetimeIndex(np.asarray(starts, dtype="datetime64[us]"))
+    if freq == "Q":
+        text = index.year.astype(str) + " Q" + index.quarter.astype(str)
+        return np.asarray(text, dtype=object)
+    fmt = {"D": "%Y-%m-%d", "W": "week of %Y-%m-%d", "M": "%b %Y", "Y": "%Y"}[freq]
+    return np.asarray(index.strftime(fmt), dtype=object)

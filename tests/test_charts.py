@@ -1,0 +1,290 @@
+"""Every chart returns a figure whose plotted values are those of its aggregation."""
+
+from __future__ import annotations
+
+import html
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+import newsnb
+from newsnb import analysis, charts
+
+ALL_CHARTS = [
+    charts.topics,
+    charts.providers,
+    charts.timeline,
+    charts.heatmap,
+    charts.cooccurrence,
+    charts.provider_share,
+    charts.gaps,
+    charts.quality,
+    charts.stories,
+]
+
+
+@pytest.fixture(autouse=True)
+def no_show(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chart function must return its figure, never display it."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a chart called .show()")
+
+    monkeypatch.setattr(go.Figure, "show", refuse)
+
+
+def naive(periods: pd.Series) -> list[pd.Timestamp]:
+    return [pd.Timestamp(p).tz_convert("UTC").tz_localize(None) for p in periods]
+
+
+def as_timestamps(values: object) -> list[pd.Timestamp]:
+    return [pd.Timestamp(v) for v in values]  # type: ignore[attr-defined]
+
+
+# -- plotted values equal the aggregation ------------------------------------------------
+
+
+def test_topics_bars_are_the_topic_counts(real_corpus: newsnb.Corpus) -> None:
+    fig = charts.topics(real_corpus, top=5)
+    expected = analysis.coverage(real_corpus, by="topic").head(5)
+    bar = fig.data[0]
+    assert list(bar.x) == expected["count"].tolist()
+    assert list(bar.y) == expected["topic"].astype(str).tolist()  # names on the category axis
+    assert bar.orientation == "h"
+    n = len(real_corpus.articles)
+    assert bar.text[0] == f"{expected['count'].iloc[0] / n:.1%}"
+
+
+def test_providers_bars_are_top_n_plus_other(real_corpus: newsnb.Corpus) -> None:
+    fig = charts.providers(real_corpus, top=4)
+    expected = analysis.coverage(real_corpus, by="provider", top=4)
+    bar = fig.data[0]
+    assert list(bar.x) == expected["count"].tolist()
+    assert list(bar.y)[-1] == "other"
+    assert sum(bar.x) == len(real_corpus.articles)
+    assert [c[0] for c in bar.customdata] == expected["provider"].astype(str).tolist()
+
+
+def test_timeline_traces_are_the_coverage_rows(real_corpus: newsnb.Corpus) -> None:
+    fig = charts.timeline(real_corpus, by="topic", freq="M", top=3)
+    expected = analysis.coverage(real_corpus, by="topic", freq="M", top=3)
+    assert [t.name for t in fig.data] == expected["topic"].cat.categories.tolist()
+    for trace in fig.data:
+        rows = expected[expected["topic"] == trace.name]
+        assert list(trace.y) == rows["count"].tolist()
+        assert as_timestamps(trace.x) == naive(rows["period"])
+
+
+def test_timeline_without_groups_is_one_zero_filled_line(real_corpus: newsnb.Corpus) -> None:
+    fig = charts.timeline(real_corpus, freq="W")
+    expected = analysis.coverage(real_corpus, freq="W")
+    assert len(fig.data) == 1
+    assert list(fig.data[0].y) == expected["count"].tolist()
+    assert 0 in list(fig.data[0].y)  # quiet weeks are drawn as 0
+    assert "Monday" in fig.layout.xaxis.title.text
+
+
+def test_normalised_stacked_timeline_plots_shares(real_corpus: newsnb.Corpus) -> None:
+    fig = charts.timeline(real_corpus, by="provider", freq="Q", normalize=True, top=3, stacked=True)
+    expected = analysis.coverage(real_corpus, by="provider", freq="Q", normalize=True, top=3)
+    for trace in fig.data:
+        assert trace.stackgroup == "one"
+        shares = expected[expected["provider"] == trace.name]["share"].to_numpy()
+        np.testing.assert_allclose(np.asarray(trace.y, dtype=float), shares, equal_nan=True)
+    total = np.nansum([np.asarray(t.y, dtype=float) for t in fig.data], axis=0)
+    dated = expected.groupby("period")["count"].sum().to_numpy() > 0
+    np.testing.assert_allclose(total[dated], 1.0)
+
+
+def test_provider_share_is_the_normalised_provider_coverage(real_corpus: newsnb.Corpus) -> None:
+    fig = charts.provider_share(real_corpus, freq="M", top=5)
+    expected = analysis.coverage(real_corpus, by="provider", freq="M", normalize=True, top=5)
+    assert [t.name for t in fig.data] == expected["provider"].cat.categories.tolist()
+    first = expected[expected["provider"] == fig.data[0].name]["share"].to_numpy()
+    np.testing.assert_allclose(np.asarray(fig.data[0].y, dtype=float), first, equal_nan=True)
+    assert fig.layout.yaxis.tickformat == ".0%"
+
+
+def test_heatmap_cells_are_the_counts(real_corpus: newsnb.Corpus) -> None:
+    fig = charts.heatmap(real_corpus, by="provider", freq="Q", top=6)
+    expected = analysis.coverage(real_corpus, by="provider", freq="Q", top=6)
+    table = expected.pivot(index="provider", columns="period", values="count")
+    table = table.loc[expected["provider"].cat.categories]
+    cell = fig.data[0]
+    np.testing.assert_array_equal(np.asarray(cell.z), table.to_numpy())
+    assert list(cell.y) == [str(g) for g in table.index]
+    assert as_timestamps(cell.x) == naive(pd.Series(table.columns))
+
+
+def test_cooccurrence_matrix_is_the_pairs_table(real_corpus: newsnb.Corpus) -> None:
+    for metric in ("count", "jaccard", "lift"):
+        fig = charts.cooccurrence(real_corpus, top=5, metric=metric)
+        pairs = analysis.cooccurrence(real_corpus, top=5)
+        names = pairs["topic_a"].cat.categories.tolist()
+        z = np.asarray(fig.data[0].z, dtype=float)
+        assert list(fig.data[0].x) == names
+        for a, b, value in zip(pairs["topic_a"], pairs["topic_b"], pairs[metric]):
+            i, j = names.index(a), names.index(b)
+            if i == j:
+                assert np.isnan(z[i, j])  # the diagonal is blank
+            else:
+                assert z[i, j] == pytest.approx(value)
+        listed = {
+            (names.index(a), names.index(b)) for a, b in zip(pairs["topic_a"], pairs["topic_b"])
+        }
+        for i, j in np.ndindex(z.shape):
+            if (i, j) not in listed:
+                assert z[i, j] == 0  # never together
+
+
+def test_gaps_bars_are_the_runs(real_corpus: newsnb.Corpus) -> None:
+    fig = charts.gaps(real_corpus, by="provider", freq="M", top=50)
+    runs = analysis.gaps(real_corpus, by="provider", freq="M")
+    # the 50 largest providers among those with a gap or a quiet end
+    shown = sorted(set(runs["provider"].cat.codes))[:50]
+    runs = runs[runs["provider"].cat.codes.isin(shown)]
+    traces = {t.name: t for t in fig.data}
+    assert set(traces) == {"active", "gap", "quiet"}
+    for kind in ("gap", "quiet"):
+        rows = runs[runs["kind"] == kind]
+        trace = traces[kind]
+        starts = as_timestamps(trace.base)
+        ends = [s + pd.Timedelta(milliseconds=ms) for s, ms in zip(starts, trace.x)]
+        assert starts == naive(rows["start"])
+        assert ends == naive(rows["end"])
+        assert [html.unescape(y) for y in trace.y] == rows["provider"].astype(str).tolist()
+
+
+def test_quality_bars_are_the_histograms(real_corpus: newsnb.Corpus) -> None:
+    fig = charts.quality(real_corpus, bins=12)
+    for trace, column in zip(fig.data, ("quality", "heat")):
+        hist = analysis.histogram(real_corpus, column, bins=12)
+        assert trace.name == column
+        assert list(trace.y) == hist["count"].tolist()
+        assert list(trace.x) == ((hist["left"] + hist["right"]) / 2).tolist()
+
+
+def test_stories_bars_are_the_largest_stories(tmp_path: Path) -> None:
+    title = "Chipmaker opens a new plant in the north"
+    records = [
+        ("Wire", title),
+        ("Post", title),
+        ("Daily", title),
+        ("Wire", "x" * 30),
+        ("Post", "x" * 30),
+    ]
+    for number, (provider, text) in enumerate(records):
+        (tmp_path / f"r{number}.md").write_text(
+            f'---\ntitle: "{text}"\npublishedDateTime: 2024-01-0{number + 1}T00:00:00Z\n'
+            f"provider:\n  name: {provider}\n---\n",
+            encoding="utf-8",
+        )
+    corpus = newsnb.load(tmp_path)
+    fig = charts.stories(corpus)
+    found = analysis.stories(corpus)
+    bar = fig.data[0]
+    assert list(bar.x) == found["size"].tolist() == [3, 2]
+    assert [c[0] for c in bar.customdata] == found["story"].tolist()
+    assert list(bar.text) == ["3 providers", "2 providers"]
+
+
+# -- shared conventions ------------------------------------------------------------------
+
+
+def test_a_group_has_the_same_colour_in_every_chart(real_corpus: newsnb.Corpus) -> None:
+    bars = charts.topics(real_corpus)
+    lines = charts.timeline(real_corpus, by="topic", freq="Y")
+    bar_colours = dict(zip(bars.data[0].y, bars.data[0].marker.color))
+    for trace in lines.data:
+        assert trace.line.color == bar_colours[trace.name] == charts.color_for(trace.name, "topic")
+    assert charts.color_for("other", "topic") == charts.OTHER_COLOR
+    providers = charts.providers(real_corpus, top=3)
+    share = charts.provider_share(real_corpus, top=3)
+    assert list(providers.data[0].marker.color) == [t.line.color for t in share.data]
+    assert list(providers.data[0].marker.color)[-1] == charts.OTHER_COLOR
+
+
+def test_distinct_groups_get_distinct_colours_until_the_palette_runs_out() -> None:
+    names = [f"desk number {i}" for i in range(len(charts.PALETTE))]
+    colours = [charts.color_for(n, "desk") for n in names]
+    assert sorted(colours) == sorted(charts.PALETTE)  # a kind of group has the whole palette
+    assert charts.color_for("one more desk", "desk") in charts.PALETTE
+
+
+def test_record_text_is_escaped_and_the_raw_name_kept(tmp_path: Path) -> None:
+    nasty = "<b>Bold</b> & Tom's"
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: x\npublishedDateTime: 2024-01-01T00:00:00Z\n"
+        f'provider:\n  name: "{nasty}"\ntopics:\n  - "<script>x</script>"\n---\n',
+        encoding="utf-8",
+    )
+    corpus = newsnb.load(tmp_path)
+    fig = charts.providers(corpus)
+    label = fig.data[0].y[0]
+    assert "<b>" not in label and "&lt;b&gt;" in label
+    assert html.unescape(label) == nasty == fig.data[0].customdata[0][0]
+    topic_fig = charts.timeline(corpus, by="topic", freq="D")
+    assert topic_fig.data[0].name == "&lt;script&gt;x&lt;/script&gt;"
+    heat = charts.heatmap(corpus, by="provider", freq="D")
+    assert "<b>" not in heat.data[0].y[0]
+
+
+def test_titles_and_hover_text_say_what_is_shown(real_corpus: newsnb.Corpus) -> None:
+    fig = charts.timeline(real_corpus, by="provider", freq="M", top=2)
+    assert fig.layout.title.text == "Records per month by provider"
+    assert fig.layout.yaxis.title.text == "Records"
+    assert (
+        "%{customdata[0]}" in fig.data[0].hovertemplate and "records" in fig.data[0].hovertemplate
+    )
+    labels = [c[0] for c in fig.data[0].customdata]
+    assert labels[0] == pd.Timestamp(
+        analysis.coverage(real_corpus, freq="M")["period"].iloc[0]
+    ).strftime("%b %Y")
+
+
+@pytest.mark.parametrize("chart", ALL_CHARTS, ids=lambda f: f.__name__)
+def test_an_empty_filter_gives_an_annotated_empty_figure(chart, real_corpus: newsnb.Corpus) -> None:
+    fig = chart(real_corpus.articles.iloc[:0])
+    assert isinstance(fig, go.Figure)
+    assert len(fig.data) == 0
+    assert "empty" in fig.layout.annotations[0].text
+
+
+def test_records_without_the_charted_field_say_so(real_corpus: newsnb.Corpus) -> None:
+    no_topics = real_corpus.articles.assign(topics=[[] for _ in range(len(real_corpus.articles))])
+    fig = charts.topics(no_topics)
+    assert fig.layout.annotations[0].text == "None of these records has a topic"
+    no_dates = real_corpus.articles.assign(
+        published_at=pd.Series(
+            pd.NaT, index=real_corpus.articles.index, dtype="datetime64[us, UTC]"
+        )
+    )
+    assert (
+        charts.timeline(no_dates).layout.annotations[0].text == "None of these records has a date"
+    )
+
+
+def test_an_unknown_by_raises_naming_the_valid_values(real_corpus: newsnb.Corpus) -> None:
+    with pytest.raises(ValueError, match=r"by='colour'.*'topic'"):
+        charts.timeline(real_corpus, by="colour")
+    with pytest.raises(ValueError, match=r"metric='pmi'"):
+        charts.cooccurrence(real_corpus, metric="pmi")
+
+
+@pytest.mark.parametrize("corpus_name", ["real_corpus", "sample_corpus", "seeds_corpus"])
+def test_real_and_sample_corpora_chart_without_warnings(
+    corpus_name: str, request: pytest.FixtureRequest
+) -> None:
+    corpus = request.getfixturevalue(corpus_name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for chart in ALL_CHARTS:
+            fig = chart(corpus)
+            assert isinstance(fig, go.Figure)
+            fig.to_dict()  # plotly validates everything on the way out
+        charts.timeline(corpus, by="type", freq="D", normalize=True)
+        charts.heatmap(corpus, by="provider", freq="W")
