@@ -284,9 +284,12 @@ def _decode(table: str, arrow: pa.Table) -> pd.DataFrame:
             # Python lists straight from the Arrow offsets: ~10x faster than
             # to_pandas() (NumPy arrays per row) and .tolist() on each.
             column = arrow.column(name).combine_chunks()
-            flat = column.flatten().to_pylist()
-            offsets = column.offsets.to_pylist()
-            lists[name] = [flat[a:b] for a, b in itertools.pairwise(offsets)]
+            if pa.types.is_null(column.type):  # an empty table: no type was inferred
+                lists[name] = [[] for _ in range(len(column))]
+            else:
+                flat = column.flatten().to_pylist()
+                offsets = column.offsets.to_pylist()
+                lists[name] = [flat[a:b] for a, b in itertools.pairwise(offsets)]
             arrow = arrow.drop_columns([name])
     frame = arrow.to_pandas()
     for name, values in lists.items():

@@ -27,7 +27,7 @@ from newsnb.cache import LoadCache, default_cache_dir, manifest_frame, to_json, 
 from newsnb.corpus import Corpus
 from newsnb.errors import RecordError, SourceError
 from newsnb.records import parse_record
-from newsnb.tables import TableBuilder, concat, link_related
+from newsnb.tables import TABLES, TableBuilder, concat, link_related
 
 __all__ = ["DEFAULT_MAX_FILE_SIZE", "FileRef", "load", "resolve"]
 
@@ -182,9 +182,11 @@ def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, int, int]:
                 size, mtime_ns = info.st_size, info.st_mtime_ns
                 if size > max_file_size:
                     raise RecordError(ref.path, _too_big(size, max_file_size))
-                # Read one byte past the limit: a file that grew after the stat
-                # is still caught without reading all of it.
-                data = handle.read(max_file_size + 1)
+                # read(n) allocates n bytes up front, so ask for what fstat said
+                # (+1 to notice a file that grew since; then read on, to the limit).
+                data = handle.read(size + 1)
+                if len(data) > size:
+                    data += handle.read(max_file_size + 1 - len(data))
         except RecordError:
             raise
         except OSError as exc:
@@ -223,14 +225,15 @@ def parse_refs(
     The same function runs in the main process, in the process pool and on
     Dask workers, so every backend parses records identically.
     """
-    return _parse_chunk(list(refs), max_file_size, strict)[0]
-
-
-def _parse_chunk(
-    refs: list[FileRef], max_file_size: int, strict: bool
-) -> tuple[TableBuilder, list[tuple[str, str, int, int, str]]]:
-    """Parse files; also return (id, path, size, mtime_ns, digest) of each loaded one."""
     builder = TableBuilder()
+    _parse_into(builder, refs, max_file_size, strict)
+    return builder
+
+
+def _parse_into(
+    builder: TableBuilder, refs: Iterable[FileRef], max_file_size: int, strict: bool
+) -> list[tuple[str, str, int, int, str]]:
+    """Parse files into ``builder``; return (id, path, size, mtime_ns, digest) of each loaded one."""
     files = []
     for ref in refs:
         try:
@@ -243,7 +246,21 @@ def _parse_chunk(
             continue
         builder.add(ref.article_id, ref.path, record)
         files.append((ref.article_id, ref.path, size, mtime_ns, _digest(data)))
-    return builder, files
+    return files
+
+
+def _parse_chunk(
+    refs: list[FileRef], max_file_size: int, strict: bool
+) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, int, int, str]]]:
+    """Parse a chunk into typed (not yet linked) tables.
+
+    Typed tables, with their strings in Arrow buffers, take a fraction of the
+    memory of the per-column Python lists and pickle much faster between
+    processes, so a large load never holds the lists of more than one chunk.
+    """
+    builder = TableBuilder()
+    files = _parse_into(builder, refs, max_file_size, strict)
+    return builder.frames(link=False), files
 
 
 def _digest(data: bytes) -> str:
@@ -260,7 +277,6 @@ def _file_digest(path: str) -> str | None:
 
 # Below this many files a process pool costs more (start-up, pickling) than it saves.
 PARALLEL_MIN_FILES = 2_000
-_CHUNK = 500
 
 
 def _parse_all(
@@ -270,25 +286,33 @@ def _parse_all(
     strict: bool,
     workers: int | None,
     progress: bool | None,
-) -> tuple[TableBuilder, list[tuple[str, str, int, int, str]]]:
-    """Parse ``refs`` serially or in a process pool; results in ``refs`` order."""
+) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, int, int, str]]]:
+    """Parse ``refs`` serially or in a process pool into linked tables, in ``refs`` order."""
     if workers is None:
         workers = os.cpu_count() or 1 if len(refs) >= PARALLEL_MIN_FILES else 1
-    chunks = [refs[i : i + _CHUNK] for i in range(0, len(refs), _CHUNK)]
-    builder, files = TableBuilder(), []
+    parallel = workers > 1 and not any(r.data is not None for r in refs)
+    # A few chunks per worker balance the load; 500..5,000 files keep the
+    # per-chunk overhead small and the per-chunk lists (see _parse_chunk) bounded.
+    size = min(5_000, max(500, -(-len(refs) // (workers * 4)))) if parallel else 2_000
+    chunks = [refs[i : i + size] for i in range(0, len(refs), size)]
+    pieces: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
+    files: list[tuple[str, str, int, int, str]] = []
     bar = _progress_bar(len(refs), progress)
     try:
-        if workers > 1 and len(chunks) > 1 and not any(r.data is not None for r in refs):
+        if parallel and len(chunks) > 1:
             results = _pool_map(chunks, workers, max_file_size, strict)
         else:
             results = (_parse_chunk(chunk, max_file_size, strict) for chunk in chunks)
         for chunk, (part, part_files) in zip(chunks, results):
-            builder.extend(part)
+            for table, frame in part.items():
+                pieces[table].append(frame)
             files.extend(part_files)
             bar.update(len(chunk))
     finally:
         bar.close()
-    return builder, files
+    frames = {table: concat(table, pieces[table]) for table in TABLES}
+    frames["related"] = link_related(frames["articles"], frames["related"])
+    return frames, files
 
 
 def _pool_map(chunks, workers, max_file_size, strict):
@@ -416,10 +440,9 @@ def load(
     if cached is not None:
         keep = unchanged_ids(cached, _stats(refs), _file_digest)
     todo = [r for r in refs if r.article_id not in keep]
-    builder, files = _parse_all(
+    fresh, files = _parse_all(
         todo, max_file_size=max_file_size, strict=strict, workers=workers, progress=progress
     )
-    fresh = builder.frames()
     if cached is None or not keep:
         frames = fresh
     elif not todo and len(keep) == len(cached.manifest) == len(refs):

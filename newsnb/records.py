@@ -235,8 +235,11 @@ def parse_text(text: str, path: str = "<text>") -> Record:
 
 
 def _warn_duplicate_keys(fm: str, warnings: list[tuple[str, str]]) -> None:
+    keys = _TOP_LEVEL_KEY.findall(fm)
+    if len(keys) == len(set(keys)):
+        return
     seen: set[str] = set()
-    for key in _TOP_LEVEL_KEY.findall(fm):
+    for key in keys:
         if key in seen:
             warnings.append((key, "the field appears more than once; the last value was used"))
         seen.add(key)

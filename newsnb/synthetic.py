@@ -1212,5 +1212,5 @@ def sample(n: int = 5_000, seed: int = 0, *, progress: bool | None = None) -> Co
         for path, text in record_texts(n, seed)
     ]
     refs.sort(key=lambda ref: ref.article_id)  # the order load() gives a folder
-    builder, _ = _parse_all(refs, max_file_size=2**62, strict=True, workers=1, progress=progress)
-    return Corpus.from_frames(builder.frames(), source=f"newsnb.sample(n={n:,}, seed={seed})")
+    frames, _ = _parse_all(refs, max_file_size=2**62, strict=True, workers=1, progress=progress)
+    return Corpus.from_frames(frames, source=f"newsnb.sample(n={n:,}, seed={seed})")

@@ -258,13 +258,15 @@ class TableBuilder:
             for name, values in cols.items():
                 values.extend(other.columns[table][name])
 
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """The typed tables, with ``related.in_corpus_id`` linked."""
+    def frames(self, link: bool = True) -> dict[str, pd.DataFrame]:
+        """The typed tables; ``link`` fills ``related.in_corpus_id`` from these articles
+        (off for a chunk of a larger load, which links once all articles are known)."""
         frames = {
             table: typed_frame(table, cols, self.ids if table == "articles" else None)
             for table, cols in self.columns.items()
         }
-        frames["related"] = link_related(frames["articles"], frames["related"])
+        if link:
+            frames["related"] = link_related(frames["articles"], frames["related"])
         return frames
 
 

@@ -1,0 +1,634 @@
+"""The Dask backend: the corpus tables as Dask DataFrames, parsed on the workers.
+
+``newsnb.load(source, engine="dask")`` (or :func:`load` here) lists the files
+on the client, cuts the list into batches of ``files_per_partition`` files and
+builds one lazy task per batch that reads and parses it with the loader's own
+:func:`newsnb.loader.parse_refs` (the one record parser, not a second one).
+Each table of the returned :class:`DaskCorpus` is a ``dask.dataframe``
+DataFrame with one partition per batch and exactly the pandas backend's
+columns and dtypes.  Nothing is read until something is computed, and then it
+runs wherever Dask runs: the default threaded scheduler, or the
+``dask.distributed`` cluster of the ``Client`` the user created.
+
+``related.in_corpus_id`` links a related item to *any* article of the corpus,
+so it needs every article's URL: a small task per partition takes the URLs out
+of the parsed articles, one task combines them into a url -> id table in
+corpus order, and every ``related`` partition is linked against that table
+with the precedence of :func:`newsnb.tables.link_related` (the pandas backend's).
+
+The aggregations :func:`coverage`, :func:`cooccurrence` and :func:`gaps` count
+per partition on the cluster and bring back only the counts;
+:mod:`newsnb.analysis` finishes them (zero-fill, top/other, shares) exactly as
+for a pandas corpus.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import uuid
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import dask
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from dask.dataframe.utils import clear_known_categories
+
+from newsnb import _periods, analysis
+from newsnb.corpus import Corpus
+from newsnb.errors import RecordError
+from newsnb.loader import DEFAULT_MAX_FILE_SIZE, FileRef, Source, parse_refs, resolve
+from newsnb.render import escape
+from newsnb.tables import TABLES, empty_frame, retype
+
+__all__ = [
+    "DEFAULT_FILES_PER_PARTITION",
+    "DaskCorpus",
+    "cooccurrence",
+    "coverage",
+    "gaps",
+    "is_dask",
+    "load",
+    "table_meta",
+]
+
+#: Files parsed by one task (one partition of every table).  A batch of 2,000
+#: typical records takes about a second to parse and ~50 MB while parsing.
+DEFAULT_FILES_PER_PARTITION = 2_000
+
+_STR = pd.StringDtype()
+
+
+# -- the task graph ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One partition's files, packed small for the task graph.
+
+    A graph of a million :class:`~newsnb.loader.FileRef` objects is slow to
+    hash and to send to the scheduler.  A batch stores its ids as one
+    compressed text, and its paths as a shared prefix (a folder source's
+    paths are ``root/`` + id) or, failing that, as a second compressed text.
+    Files given as open file objects keep their bytes (``streams``).
+    """
+
+    ids: bytes = b""
+    prefix: str | None = None
+    paths: bytes = b""
+    streams: tuple[FileRef, ...] = ()
+
+    @classmethod
+    def of(cls, refs: Sequence[FileRef]) -> _Batch:
+        if not refs or any(ref.data is not None for ref in refs):
+            return cls(streams=tuple(refs))
+        ids = _pack([r.article_id for r in refs])
+        first = refs[0]
+        prefix = first.path[: len(first.path) - len(first.article_id)]
+        if all(r.path == prefix + r.article_id for r in refs):
+            return cls(ids, prefix)
+        return cls(ids, None, _pack([r.path for r in refs]))
+
+    def refs(self) -> list[FileRef]:
+        if not self.ids:
+            return list(self.streams)
+        ids = _unpack(self.ids)
+        paths = [self.prefix + i for i in ids] if self.prefix is not None else _unpack(self.paths)
+        return [FileRef(p, i) for p, i in zip(paths, ids)]
+
+
+def _pack(texts: list[str]) -> bytes:
+    # NUL cannot occur in a path, so it separates them
+    return zlib.compress("\0".join(texts).encode("utf-8", "surrogateescape"), 1)
+
+
+def _unpack(data: bytes) -> list[str]:
+    return zlib.decompress(data).decode("utf-8", "surrogateescape").split("\0")
+
+
+class _PortableRecordError(RecordError):
+    """A :class:`~newsnb.RecordError` that survives pickling from a worker process.
+
+    ``RecordError`` takes three arguments but pickles only its message, so
+    ``strict=True`` on a process-based cluster would otherwise fail with an
+    unrelated ``TypeError`` on the client.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_PortableRecordError, (self.path, self.reason, self.line))
+
+
+def _parse(batch: _Batch, max_file_size: int, strict: bool) -> dict[str, pd.DataFrame]:
+    """Read and parse one batch of files into typed tables (runs on a worker)."""
+    try:
+        builder = parse_refs(batch.refs(), max_file_size, strict)
+    except RecordError as exc:
+        raise _PortableRecordError(exc.path, exc.reason, exc.line) from None
+    return builder.frames()
+
+
+_Pairs = tuple[pa.Array, pa.Array]  # URLs and the ids of their articles
+
+
+def _first(urls: pa.Array, ids: pa.Array) -> _Pairs:
+    """The non-null URLs, each once with the id of its first article, in order."""
+    valid = pc.is_valid(urls)
+    urls, ids = urls.filter(valid), ids.filter(valid)
+    codes = pc.dictionary_encode(urls).indices.to_numpy(zero_copy_only=False)
+    first = np.sort(np.unique(codes, return_index=True)[1])
+    return urls.take(first), ids.take(first)
+
+
+def _urls(articles: pd.DataFrame) -> tuple[_Pairs, _Pairs]:
+    """One partition's (URL, id) pairs: web URLs, then original URLs not among them."""
+    ids = pa.array(articles.index.to_numpy(dtype=object), type=pa.large_string())
+
+    def column(name: str) -> pa.Array:
+        return pa.array(articles[name].to_numpy(dtype=object, na_value=None), pa.large_string())
+
+    web = _first(column("web_url"), ids)
+    original = _first(column("original_url"), ids)
+    # a URL that is some article's web URL links there whatever the original URLs say
+    other = pc.invert(pc.is_in(original[0], value_set=web[0]))
+    return web, (original[0].filter(other), original[1].filter(other))
+
+
+def _links(parts: list[tuple[_Pairs, _Pairs]]) -> pd.Series:
+    """The URL -> article id lookup of the whole corpus.
+
+    The same precedence as :func:`~newsnb.tables.link_related`: web URLs
+    before original URLs, the first article in corpus order winning; ordering
+    every partition's web pairs before every partition's original pairs keeps
+    it.  Built with Arrow arrays: a million URLs take ~200 MB, not a gigabyte
+    of Python strings.
+    """
+    pairs = [web for web, _ in parts] + [original for _, original in parts]
+    urls, ids = _first(
+        pa.concat_arrays([u for u, _ in pairs]), pa.concat_arrays([i for _, i in pairs])
+    )
+    return pd.Series(_STR.__from_arrow__(ids), index=pd.Index(_STR.__from_arrow__(urls)))
+
+
+def _link(related: pd.DataFrame, links: pd.Series) -> pd.DataFrame:
+    """``related`` with ``in_corpus_id`` looked up in the corpus-wide ``links``.
+
+    ``links`` is one object per worker, shared by its tasks, so its hash table
+    is built once per worker, not once per partition.
+    """
+    if related.empty:
+        return related
+    related = related.copy()
+    related["in_corpus_id"] = pd.array(related["web_url"].map(links), dtype=_STR)
+    return related
+
+
+def table_meta(table: str) -> pd.DataFrame:
+    """The empty frame Dask is told one partition of ``table`` looks like."""
+    # Each partition has the categories of its own values, so the categories
+    # are "unknown" to Dask until computed (the Dask idiom for such columns).
+    return clear_known_categories(empty_frame(table))
+
+
+# -- the corpus ----------------------------------------------------------------------------
+
+
+@dataclass(repr=False, eq=False)
+class DaskCorpus:
+    """A corpus whose tables are lazy Dask DataFrames (see :func:`load`).
+
+    Attributes
+    ----------
+    articles, related, topics, images, errors, warnings : dask.dataframe.DataFrame
+        The tables of :class:`newsnb.Corpus`, with the same columns and dtypes,
+        one partition per batch of files.  Categorical columns have *unknown*
+        categories until computed (``.cat.as_known()`` computes them).
+    source : str or None
+        What was loaded, for display.
+    n_files : int
+        Files listed (each becomes an article or an ``errors`` row).
+    offsets : tuple of int
+        The position of each partition's first file among all files (used to
+        keep the corpus order in :func:`newsnb.to_parquet`).
+    categories : dict, optional
+        Categories ``compute()`` gives categorical columns, by table and column
+        (a corpus read from Parquet keeps those it was written with); by
+        default the values present, sorted, as the pandas backend does.
+
+    Examples
+    --------
+    >>> import newsnb
+    >>> corpus = newsnb.dask_backend.load("../shared/corpora/powerapps-news",
+    ...                                   files_per_partition=300)
+    >>> corpus
+    DaskCorpus: 674 files from ../shared/corpora/powerapps-news in 3 partitions (lazy: ...)
+    >>> corpus.articles.npartitions
+    3
+    >>> len(corpus.compute().articles)
+    674
+    """
+
+    articles: dd.DataFrame
+    related: dd.DataFrame
+    topics: dd.DataFrame
+    images: dd.DataFrame
+    errors: dd.DataFrame
+    warnings: dd.DataFrame
+    source: str | None = None
+    n_files: int = 0
+    offsets: tuple[int, ...] = ()
+    categories: dict[str, dict[str, list[str]]] | None = None
+    # the related partitions before linking, and the corpus-wide URL lookup
+    # (both delayed), for writers that link in a second pass: see partitions()
+    _unlinked: tuple[Any, ...] | None = field(default=None, repr=False)
+    _links: Any = field(default=None, repr=False)
+    _length: int | None = field(default=None, init=False)
+
+    def frames(self) -> dict[str, dd.DataFrame]:
+        """The tables as a dict, in :data:`newsnb.tables.TABLES` order."""
+        return {table: getattr(self, table) for table in TABLES}
+
+    @property
+    def npartitions(self) -> int:
+        """Partitions of every table (one per batch of files)."""
+        return int(self.articles.npartitions)
+
+    def compute(self, **kwargs: Any) -> Corpus:
+        """Compute every table (each batch is parsed once) into a pandas :class:`~newsnb.Corpus`.
+
+        The result equals ``newsnb.load(source)``: the same rows in the same
+        order, the same dtypes and categories.  ``kwargs`` go to :func:`dask.compute`.
+        """
+        computed = dask.compute(*self.frames().values(), **kwargs)
+        # retype gives every categorical the categories of the whole table (one
+        # partition knows only its own) and the pandas backend's index.
+        frames = {table: retype(table, frame) for table, frame in zip(TABLES, computed)}
+        for table, columns in (self.categories or {}).items():
+            for name, values in columns.items():
+                frames[table][name] = frames[table][name].cat.set_categories(values)
+        return Corpus.from_frames(frames, source=self.source)
+
+    def persist(self, **kwargs: Any) -> DaskCorpus:
+        """Parse once and keep the tables in the cluster's memory (:func:`dask.persist`)."""
+        persisted = dask.persist(*self.frames().values(), **kwargs)
+        return replace(self, **dict(zip(TABLES, persisted)), _unlinked=None, _links=None)
+
+    def partitions(self) -> dict[str, list[Any]]:
+        """Every table's partitions as ``dask.delayed`` objects, for streaming writers.
+
+        Linking ``related`` needs the URLs of *every* article, so in one pass
+        each batch's related rows would wait in memory until the last batch is
+        parsed.  Here the URL lookup is built first, in a pass that keeps only
+        the URLs (and persisted on the cluster); then every partition of every
+        table can be written as soon as its batch is parsed, each batch parsed
+        once for all tables.  Memory stays at a few batches plus the lookup.
+        """
+        parts = {
+            table: frame.to_delayed()
+            for table, frame in self.frames().items()
+            if table != "related" or self._unlinked is None
+        }
+        if self._unlinked is not None:
+            (links,) = dask.persist(self._links)
+            link = dask.delayed(_link, pure=False)
+            parts["related"] = [link(part, links) for part in self._unlinked]
+        return {table: parts[table] for table in TABLES}
+
+    def __len__(self) -> int:
+        """The number of articles (computed, so the files are parsed, once)."""
+        if self._length is None:
+            self._length = int(self.articles.shape[0].compute())
+        return self._length
+
+    def __repr__(self) -> str:
+        # Never computes: on a big corpus that would parse every file.
+        return (
+            f"DaskCorpus: {self.n_files:,} files from {self.source or '(in memory)'} in "
+            f"{self.npartitions:,} partitions (lazy: .compute() gives a newsnb.Corpus)"
+        )
+
+    def _repr_html_(self) -> str:
+        return f"<p>{escape(repr(self))}</p>"
+
+
+def is_dask(data: Any) -> bool:
+    """Whether ``data`` is a :class:`DaskCorpus` or a Dask DataFrame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_dask(pd.DataFrame())
+    False
+    """
+    return isinstance(data, (DaskCorpus, dd.DataFrame))
+
+
+def load(
+    source: Source,
+    *,
+    pattern: str = "*.md",
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    strict: bool = False,
+    files_per_partition: int = DEFAULT_FILES_PER_PARTITION,
+    **kwargs: Any,
+) -> DaskCorpus:
+    """Load records lazily as a :class:`DaskCorpus`, parsed on the Dask workers.
+
+    The files are listed now (on the client); they are read and parsed when a
+    result is computed, by whatever scheduler is active: a
+    ``dask.distributed.Client`` if one was created, else Dask's default.
+
+    Parameters
+    ----------
+    source
+        As for :func:`newsnb.load`: a folder, a glob, a file or a list of files.
+        With a cluster, the paths must be readable by the workers (a shared
+        file system, or the same relative paths on every machine).
+    pattern, max_file_size, strict
+        As for :func:`newsnb.load`.  With ``strict=True`` the error raised is
+        that of the first bad file *of the first batch that fails*.
+    files_per_partition : int
+        Files per task and per partition.
+    **kwargs
+        Options of the pandas backend that do not apply here (``cache``,
+        ``workers``, ``progress``) raise a ``TypeError`` saying so.
+
+    Returns
+    -------
+    DaskCorpus
+
+    Raises
+    ------
+    SourceError
+        ``source`` names nothing that exists (checked now, on the client).
+
+    Examples
+    --------
+    >>> corpus = load("../shared/corpora/powerapps-news")
+    >>> corpus.articles.dtypes["published_at"]
+    datetime64[us, UTC]
+    >>> len(corpus)
+    674
+    """
+    if kwargs:
+        raise TypeError(
+            f"load(engine='dask') does not take {sorted(kwargs)}: on Dask the cluster parses "
+            "in parallel and nothing is cached; drop these arguments"
+        )
+    if (
+        isinstance(files_per_partition, bool)
+        or not isinstance(files_per_partition, (int, np.integer))
+        or files_per_partition < 1
+    ):
+        raise ValueError(
+            f"files_per_partition={files_per_partition!r}: pass a positive whole number "
+            f"(default {DEFAULT_FILES_PER_PARTITION:,})"
+        )
+    refs, label = resolve(source, pattern)
+    step = int(files_per_partition)
+    offsets = tuple(range(0, len(refs), step)) or (0,)
+    batches = [_Batch.of(refs[start : start + step]) for start in offsets]
+    divisions = None
+    if refs and all(a.article_id < b.article_id for a, b in itertools.pairwise(refs)):
+        # a folder's files come sorted by id, so each partition's id range is
+        # known: .loc[id] then reads only the partition that can hold it
+        divisions = (*(refs[start].article_id for start in offsets), refs[-1].article_id)
+    n_files = len(refs)
+    del refs
+
+    token = uuid.uuid4().hex[:12]  # a fresh graph per load: the files may have changed
+    parse = dask.delayed(_parse, pure=False)
+    parsed = [
+        parse(b, max_file_size, strict, dask_key_name=f"newsnb-parse-{token}-{i}")
+        for i, b in enumerate(batches)
+    ]
+
+    def part(table: str, name: str | None = None) -> list[Any]:
+        getitem = dask.delayed(operator.getitem, pure=False)
+        return [
+            getitem(p, table, dask_key_name=f"newsnb-{name or table}-{token}-{i}")
+            for i, p in enumerate(parsed)
+        ]
+
+    articles = part("articles")
+    urls = [
+        dask.delayed(_urls, pure=False)(a, dask_key_name=f"newsnb-urls-{token}-{i}")
+        for i, a in enumerate(articles)
+    ]
+    links = dask.delayed(_links, pure=False)(urls, dask_key_name=f"newsnb-links-{token}")
+    # the unlinked related frames are taken out of the parsed batch first, so
+    # the batch's other tables are released while the links are being built
+    unlinked = part("related", "unlinked")
+    related = [
+        dask.delayed(_link, pure=False)(r, links, dask_key_name=f"newsnb-related-{token}-{i}")
+        for i, r in enumerate(unlinked)
+    ]
+    parts = {"articles": articles, "related": related}
+    parts.update({t: part(t) for t in TABLES if t not in parts})
+    # Dask turns object columns into Arrow strings by default; topics (lists)
+    # and extra (dicts) must stay Python objects, as in the pandas backend.
+    with dask.config.set({"dataframe.convert-string": False}):
+        tables = {
+            table: dd.from_delayed(
+                parts[table],
+                meta=table_meta(table),
+                divisions=divisions if table == "articles" else None,
+            )
+            for table in TABLES
+        }
+    return DaskCorpus(
+        **tables,
+        source=label,
+        n_files=n_files,
+        offsets=offsets,
+        _unlinked=tuple(unlinked),
+        _links=links,
+    )
+
+
+# -- aggregations on the cluster -----------------------------------------------------------
+
+
+def _articles(data: Any) -> dd.DataFrame:
+    if isinstance(data, DaskCorpus):
+        return data.articles
+    if isinstance(data, dd.DataFrame):
+        return data
+    raise TypeError(
+        f"expected a DaskCorpus or a Dask articles DataFrame, got {type(data).__name__}"
+    )
+
+
+def _counts(articles: dd.DataFrame, column: str | None, freq: str | None) -> Any:
+    """Count per partition on the workers; return the combined (small) counts."""
+    needed = [c for c in ("published_at", "topics", column) if c and c in articles.columns]
+    if column == analysis.TOPIC:
+        needed = [c for c in needed if c != analysis.TOPIC]
+    parts = articles[needed].to_delayed() if needed else articles.to_delayed()
+    count = dask.delayed(analysis._count, pure=True)
+    counts = [count(p, column, freq) for p in parts]
+    combined = dask.delayed(analysis._combine, pure=True)(counts).compute()
+    if combined.periods is None and combined.groups is None:
+        # no key: one count per partition, to be added up
+        combined = replace(combined, counts=combined.counts.sum(keepdims=True))
+    return combined
+
+
+def coverage(
+    data: DaskCorpus | dd.DataFrame,
+    by: str | None = None,
+    freq: str | None = None,
+    normalize: bool = False,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """:func:`newsnb.coverage` of a Dask corpus, counted on the cluster.
+
+    Each partition is counted where it is parsed; only the (period, group)
+    counts travel to the client, where :mod:`newsnb.analysis` zero-fills them,
+    keeps the ``top`` groups and normalises, exactly as for a pandas corpus.
+
+    Examples
+    --------
+    >>> corpus = load("../shared/corpora/powerapps-news", files_per_partition=300)
+    >>> coverage(corpus, by="type")
+          type  count
+    0  article    662
+    1    video     12
+    """
+    articles = _articles(data)
+    column = analysis.group_column(articles._meta, by)
+    freq = _periods.check_freq(freq)
+    top = analysis._check_top(top)
+    if freq is not None:
+        analysis._require(articles._meta, "published_at")
+    return analysis._finish(_counts(articles, column, freq), by, freq, normalize, top)
+
+
+def _compress(articles: pd.DataFrame, column: str | None, freq: str | None) -> pd.DataFrame:
+    """One partition's records as distinct (period, group) pairs and how many records share each.
+
+    ``group`` is the record's value of ``column``, or its topics as a tuple;
+    records without a date or a group keep a missing value, so that the
+    aggregations still count them as missing.
+    """
+    keys: dict[str, Any] = {}
+    if freq is not None:
+        times = _periods.utc_values(articles["published_at"])
+        starts = np.full(len(times), np.datetime64("NaT"), dtype="datetime64[us]")
+        dated = ~np.isnat(times)
+        starts[dated] = _periods.period_start(times[dated], freq)
+        keys["period"] = starts
+    if column == analysis.TOPIC:
+        keys["group"] = [tuple(topics) for topics in articles["topics"]]
+    elif column is not None:
+        keys["group"] = articles[column].to_numpy(dtype=object, na_value=None)
+    if not keys:
+        return pd.DataFrame({"n": [len(articles)]}, dtype="int64")
+    frame = pd.DataFrame(keys)
+    return frame.groupby(list(keys), dropna=False, sort=False).size().rename("n").reset_index()
+
+
+def _add(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    frame = pd.concat(parts, ignore_index=True)
+    keys = [c for c in frame.columns if c != "n"]
+    if not keys:
+        return frame[["n"]].sum().to_frame().T
+    return frame.groupby(keys, dropna=False, sort=False)["n"].sum().reset_index()
+
+
+def _expand(combined: pd.DataFrame, meta: pd.DataFrame, column: str | None) -> pd.DataFrame:
+    """An articles frame with one row per record and only the columns that were counted.
+
+    Rows repeat references to a few distinct values, so a million records
+    cost ~16 MB here, whatever the size of the records themselves.
+    """
+    counts = combined["n"].to_numpy(dtype="int64")
+    columns: dict[str, Any] = {}
+    if "period" in combined:
+        periods = np.repeat(combined["period"].to_numpy(dtype="datetime64[us]"), counts)
+        columns["published_at"] = pd.DatetimeIndex(periods).tz_localize("UTC")
+    if column == analysis.TOPIC:
+        lists = np.empty(len(combined), dtype=object)
+        lists[:] = [list(t) for t in combined["group"]]
+        columns["topics"] = np.repeat(lists, counts)
+    elif column is not None:
+        values = np.repeat(combined["group"].to_numpy(dtype=object), counts)
+        dtype = meta[column].dtype
+        columns[column] = (
+            pd.Categorical(values)
+            if isinstance(dtype, pd.CategoricalDtype)
+            else pd.array(values, dtype=dtype)
+        )
+    return pd.DataFrame(columns)
+
+
+def _gathered(data: Any, column: str | None, freq: str | None) -> pd.DataFrame:
+    """The counted columns of every record, compressed on the cluster, expanded here."""
+    articles = _articles(data)
+    needed = ["published_at"] if freq is not None else []
+    needed += ["topics"] if column == analysis.TOPIC else [column] if column else []
+    parts = articles[needed].to_delayed() if needed else articles.to_delayed()
+    compress = dask.delayed(_compress, pure=True)
+    combined = dask.delayed(_add, pure=True)([compress(p, column, freq) for p in parts]).compute()
+    return _expand(combined, articles._meta, column)
+
+
+def cooccurrence(data: DaskCorpus | dd.DataFrame, top: int | None = None) -> pd.DataFrame:
+    """:func:`newsnb.cooccurrence` of a Dask corpus, counted on the cluster.
+
+    Each partition is reduced to its distinct topic lists and how many records
+    carry each; only those come back, and :func:`newsnb.analysis.cooccurrence`
+    runs on them.
+
+    Examples
+    --------
+    >>> corpus = load("../shared/corpora/powerapps-news", files_per_partition=300)
+    >>> cooccurrence(corpus, top=2)[["topic_a", "topic_b", "count"]]
+          topic_a     topic_b  count
+    0  Power Apps  Power Apps    674
+    1  Power Apps     Portals     40
+    2     Portals  Power Apps     40
+    3     Portals     Portals     40
+    """
+    articles = _articles(data)
+    analysis._require(articles._meta, "topics")
+    analysis._check_top(top)
+    return analysis.cooccurrence(_gathered(articles, analysis.TOPIC, None), top=top)
+
+
+def gaps(
+    data: DaskCorpus | dd.DataFrame,
+    by: str | None = "provider",
+    freq: str = "W",
+    quiet_periods: int | None = 4,
+    min_periods: int = 1,
+) -> pd.DataFrame:
+    """:func:`newsnb.gaps` of a Dask corpus, counted on the cluster.
+
+    Each partition is reduced to (period, group) pairs and how many records
+    fall in each; only those come back, and :func:`newsnb.analysis.gaps` runs
+    on them.
+
+    Examples
+    --------
+    >>> corpus = load("../shared/corpora/powerapps-news", files_per_partition=300)
+    >>> gaps(corpus, by=None, freq="M")[["kind", "start", "periods"]].head(2)
+      kind                     start  periods
+    0  gap 2019-09-01 00:00:00+00:00        1
+    1  gap 2019-11-01 00:00:00+00:00        6
+    """
+    articles = _articles(data)
+    column = analysis.group_column(articles._meta, by)
+    checked = _periods.check_freq(freq)
+    if checked is None:
+        raise ValueError("gaps needs a period: pass freq='D', 'W', 'M', 'Q' or 'Y'")
+    analysis._require(articles._meta, "published_at")
+    gathered = _gathered(articles, column, checked)
+    return analysis.gaps(
+        gathered, by=by, freq=checked, quiet_periods=quiet_periods, min_periods=min_periods
+    )

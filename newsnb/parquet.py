@@ -1,0 +1,534 @@
+"""The corpus as a Parquet dataset that pandas, Dask, DuckDB and Spark read.
+
+:func:`to_parquet` writes one folder per table, plus a small description::
+
+    corpus.parquet/
+        _newsnb.json                 what was written (format, source, rows per table)
+        articles/year=2023/part-00000-0.parquet      articles, hive-partitioned by year
+        articles/year=__HIVE_DEFAULT_PARTITION__/... articles without a date
+        related/part-00000.parquet
+        topics/part-00000.parquet
+        images/part-00000.parquet
+        errors/part-00000.parquet
+        warnings/part-00000.parquet
+
+Every engine reads a table folder with its ordinary reader, e.g.
+``pd.read_parquet("corpus.parquet/articles")`` or, in Spark,
+``spark.read.parquet("corpus.parquet/articles")``; ``year`` then appears as a
+column taken from the folder names.  The columns are those of the pandas
+tables (see :data:`newsnb.tables.SCHEMA`) with plain Parquet types:
+text as UTF-8 strings (categorical columns dictionary-encoded), timestamps as
+microseconds in UTC, nullable integers and booleans, ``articles.topics`` as a
+list of strings.  ``articles`` also has ``article_id`` (its index) and
+``corpus_row``, a sort key that restores the corpus order.  The ``extra``
+columns (whatever else a record holds, of any shape) are JSON text in which
+values JSON has no type for are tagged objects: ``{"$date": "2024-01-31"}``,
+``{"$datetime": "2024-01-31T09:00:00+00:00"}``, ``{"$bytes": "<base64>"}``,
+``{"$set": [...]}``, ``{"$tuple": [...]}``, ``{"$float": "nan"}`` (or ``"inf"``,
+``"-inf"``) and ``{"$map": [[key, value], ...]}`` for a mapping whose keys are
+not all text or start with ``$``.  :func:`read_parquet` decodes them, so
+``read_parquet(to_parquet(corpus, folder))`` equals ``corpus`` table by table.
+
+A :class:`~newsnb.dask_backend.DaskCorpus` is written partition by partition
+on the Dask workers (each batch of files is parsed once), so the corpus never
+has to fit in one process's memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import math
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from newsnb.corpus import Corpus
+from newsnb.errors import NewsnbError
+from newsnb.tables import SCHEMA, TABLES, retype
+
+__all__ = ["FORMAT", "VERSION", "decode_json", "encode_json", "read_parquet", "to_parquet"]
+
+#: Name and version of the layout, written to ``_newsnb.json``.
+FORMAT = "newsnb-parquet"
+VERSION = 1
+_META_FILE = "_newsnb.json"
+_ROWS_PER_PART = 100_000  # rows of an in-memory table written per file
+_YEAR = "year"
+_ROW = "corpus_row"
+_JSON_COLUMNS = {("articles", "extra"), ("related", "extra")}
+_NULL_YEAR = "__HIVE_DEFAULT_PARTITION__"  # how Hive, Spark and pyarrow spell a null partition
+_STR = pd.StringDtype()
+
+
+# -- the extra columns as JSON text --------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"$float": repr(value)}
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, (bytes, bytearray)):
+        return {"$bytes": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, tuple):
+        return {"$tuple": [_jsonable(v) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        return {"$set": [_jsonable(v) for v in value]}
+    if isinstance(value, dict):
+        if all(isinstance(k, str) and not k.startswith("$") for k in value):
+            return {k: _jsonable(v) for k, v in value.items()}
+        return {"$map": [[_jsonable(k), _jsonable(v)] for k, v in value.items()]}
+    raise TypeError(
+        f"cannot store a {type(value).__name__} of an extra field in Parquet; "
+        "extra holds what YAML can express (text, numbers, dates, lists, mappings)"
+    )
+
+
+_TAGS = {
+    "$datetime": dt.datetime.fromisoformat,
+    "$date": dt.date.fromisoformat,
+    "$bytes": base64.b64decode,
+    "$tuple": tuple,
+    "$set": set,
+    "$float": float,
+    "$map": lambda pairs: {(tuple(k) if isinstance(k, list) else k): v for k, v in pairs},
+}
+
+
+def _untag(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        ((key, value),) = obj.items()
+        decode = _TAGS.get(key)
+        if decode is not None:
+            return decode(value)
+    return obj
+
+
+def encode_json(value: dict[str, Any]) -> str:
+    """An ``extra`` mapping as JSON text, with dates and other non-JSON values tagged.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> encode_json({"seen": dt.date(2024, 1, 31), "n": 3})
+    '{"seen": {"$date": "2024-01-31"}, "n": 3}'
+    """
+    if not value:
+        return "{}"
+    return json.dumps(_jsonable(value), ensure_ascii=False, allow_nan=False)
+
+
+def decode_json(text: str | None) -> dict[str, Any]:
+    """The ``extra`` mapping back from :func:`encode_json`'s text.
+
+    Examples
+    --------
+    >>> decode_json('{"seen": {"$date": "2024-01-31"}, "n": 3}')
+    {'seen': datetime.date(2024, 1, 31), 'n': 3}
+    """
+    if text is None or text == "{}":
+        return {}
+    return json.loads(text, object_hook=_untag)
+
+
+# -- pandas tables <-> Arrow tables -------------------------------------------------------
+
+
+def _arrow_type(table: str, column: str, dtype: Any) -> pa.DataType:
+    if (table, column) in _JSON_COLUMNS:
+        return pa.string()
+    if dtype is object:  # articles.topics
+        return pa.list_(pa.string())
+    if dtype == "category":
+        return pa.dictionary(pa.int32(), pa.string())
+    if str(dtype) == "datetime64[us, UTC]":
+        return pa.timestamp("us", tz="UTC")
+    if str(dtype) in ("Int64", "int64"):
+        return pa.int64()
+    if str(dtype) == "boolean":
+        return pa.bool_()
+    return pa.string()
+
+
+def _field(table: str, column: str, dtype: Any) -> pa.Field:
+    nullable = str(dtype) != "int64" and dtype is not object
+    metadata = {"newsnb.encoding": "json"} if (table, column) in _JSON_COLUMNS else None
+    return pa.field(column, _arrow_type(table, column, dtype), nullable, metadata)
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of one table's Parquet files (without the ``year`` folders)."""
+    fields = [_field(table, name, dtype) for name, dtype in SCHEMA[table].items()]
+    if table == "articles":
+        fields = [
+            pa.field("article_id", pa.string(), False),
+            *fields,
+            pa.field(_ROW, pa.int64(), False),
+        ]
+    return pa.schema(fields)
+
+
+def _to_arrow(table: str, frame: pd.DataFrame, first_row: int) -> pa.Table:
+    columns: dict[str, Any] = {}
+    if table == "articles":
+        columns["article_id"] = pd.array(frame.index, dtype=_STR)
+    for name in SCHEMA[table]:
+        column = frame[name]
+        if (table, name) in _JSON_COLUMNS:
+            columns[name] = pd.array([encode_json(v) for v in column], dtype=_STR)
+        else:
+            columns[name] = column.to_numpy() if SCHEMA[table][name] is object else column.array
+    schema = arrow_schema(table)
+    if table == "articles":
+        columns[_ROW] = np.arange(first_row, first_row + len(frame), dtype="int64")
+    # from_pandas stores the pandas dtypes in the files' metadata, so that
+    # pd.read_parquet gives string, Int64 and boolean columns, not object ones
+    data = pa.Table.from_pandas(pd.DataFrame(columns), schema=schema, preserve_index=False)
+    if table == "articles":
+        # added after from_pandas: year is a folder name, not a column of the files
+        years = frame["published_at"].dt.year.astype("Int64").array
+        data = data.append_column(_YEAR, pa.array(years, type=pa.int32(), from_pandas=True))
+    return data
+
+
+def _partitioning() -> ds.Partitioning:
+    return ds.partitioning(pa.schema([(_YEAR, pa.int32())]), flavor="hive")
+
+
+def _write_part(frame: pd.DataFrame, folder: str, table: str, part: int, first_row: int) -> int:
+    """Write one partition of one table; returns its number of rows (runs on a worker)."""
+    if not len(frame) and part:
+        return 0  # part 0 is always written, so a table's folder is never empty
+    data = _to_arrow(table, frame, first_row)
+    target = os.path.join(folder, table)
+    if table != "articles":
+        os.makedirs(target, exist_ok=True)
+        pq.write_table(data, os.path.join(target, f"part-{part:05d}.parquet"))
+    elif not len(frame):
+        empty = os.path.join(target, f"{_YEAR}={_NULL_YEAR}")
+        os.makedirs(empty, exist_ok=True)
+        pq.write_table(
+            data.drop_columns([_YEAR]), os.path.join(empty, f"part-{part:05d}-0.parquet")
+        )
+    else:
+        ds.write_dataset(
+            data,
+            target,
+            format="parquet",
+            partitioning=_partitioning(),
+            basename_template=f"part-{part:05d}-{{i}}.parquet",
+            existing_data_behavior="overwrite_or_ignore",
+            preserve_order=True,
+        )
+    return len(frame)
+
+
+def _prepare(folder: Path, overwrite: bool) -> None:
+    if folder.exists() and any(folder.iterdir()):
+        if not overwrite:
+            raise NewsnbError(
+                f"{folder}: the folder exists and is not empty; pass overwrite=True to replace "
+                "the newsnb dataset in it, or choose a new folder"
+            )
+        if not (folder / _META_FILE).exists():
+            raise NewsnbError(
+                f"{folder}: the folder holds other files than a newsnb Parquet dataset "
+                f"(no {_META_FILE}); newsnb will not delete them, choose another folder"
+            )
+        for table in TABLES:
+            shutil.rmtree(folder / table, ignore_errors=True)
+        (folder / _META_FILE).unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def to_parquet(corpus: Any, folder: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+    """Write a corpus as a Parquet dataset (articles partitioned by year).
+
+    Parameters
+    ----------
+    corpus : Corpus or DaskCorpus
+        A pandas corpus is written from this process; a
+        :class:`~newsnb.dask_backend.DaskCorpus` partition by partition on the
+        Dask workers, each batch of files parsed once.
+    folder : str or path-like
+        The dataset's folder (see the module docstring for its layout).
+    overwrite : bool
+        Replace a newsnb dataset already in ``folder``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+
+    Raises
+    ------
+    NewsnbError
+        ``folder`` is not empty (and ``overwrite`` is not set, or it holds
+        something else than a newsnb dataset).
+
+    Examples
+    --------
+    >>> import tempfile, newsnb
+    >>> corpus = newsnb.load("../shared/corpora/powerapps-news")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = newsnb.to_parquet(corpus, tmp + "/news.parquet")
+    ...     sorted(p.name for p in folder.iterdir())
+    ['_newsnb.json', 'articles', 'errors', 'images', 'related', 'topics', 'warnings']
+    """
+    target = Path(folder)
+    _prepare(target, overwrite)
+    categories = None
+    if isinstance(corpus, Corpus):
+        categories = _categories(corpus)
+        rows = {}
+        for table, frame in corpus.frames().items():
+            starts = range(0, max(len(frame), 1), _ROWS_PER_PART)
+            rows[table] = sum(
+                _write_part(frame.iloc[s : s + _ROWS_PER_PART], str(target), table, i, s)
+                for i, s in enumerate(starts)
+            )
+        source = corpus.source
+    elif type(corpus).__name__ == "DaskCorpus":
+        rows = _write_dask(corpus, target)
+        source = corpus.source
+        categories = corpus.categories
+    else:
+        raise TypeError(
+            f"to_parquet takes a newsnb.Corpus or a DaskCorpus, got {type(corpus).__name__}"
+        )
+    meta = {
+        "format": FORMAT,
+        "version": VERSION,
+        "source": source,
+        "rows": rows,
+        "categories": categories,
+        "tables": {t: f"{t}/" for t in TABLES},
+        "partitioning": {"articles": f"hive, {_YEAR}=<year of published_at in UTC>"},
+        "extra": "JSON text; non-JSON values tagged ($date, $datetime, $bytes, $set, $tuple, $float, $map)",
+    }
+    # written last: a folder without it is an interrupted write
+    (target / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return target
+
+
+def _categories(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
+    # Parquet keeps only the values a column holds; the categories of a subset
+    # or filtered corpus (all those of the full corpus) are kept here.
+    return {
+        table: {
+            name: frame[name].cat.categories.tolist()
+            for name, dtype in SCHEMA[table].items()
+            if dtype == "category"
+        }
+        for table, frame in corpus.frames().items()
+    }
+
+
+def _write_dask(corpus: Any, target: Path) -> dict[str, int]:
+    import dask
+
+    tasks: dict[str, list[Any]] = {}
+    write = dask.delayed(_write_part, pure=False)
+    for table, parts in corpus.partitions().items():
+        offsets = corpus.offsets if table == "articles" else [0] * len(parts)
+        tasks[table] = [
+            write(part, str(target), table, i, offsets[i]) for i, part in enumerate(parts)
+        ]
+    # one compute for all tables: each batch of files is parsed once (after the
+    # pass that gathers the URLs for related.in_corpus_id, see DaskCorpus.partitions)
+    counts = dask.compute(tasks)[0]
+    return {table: int(sum(n)) for table, n in counts.items()}
+
+
+# -- reading back --------------------------------------------------------------------------
+
+
+def _describe(folder: Path) -> dict[str, Any]:
+    path = folder / _META_FILE
+    if not folder.is_dir():
+        raise NewsnbError(f"{folder}: no such folder; pass the folder given to newsnb.to_parquet")
+    if not path.exists():
+        raise NewsnbError(
+            f"{folder}: not a newsnb Parquet dataset (no {_META_FILE}); it was not written by "
+            "newsnb.to_parquet, or the write was interrupted: write it again"
+        )
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    if meta.get("format") != FORMAT or meta.get("version", 0) > VERSION:
+        raise NewsnbError(
+            f"{path}: format {meta.get('format')!r} version {meta.get('version')!r} is not one "
+            f"this newsnb reads ({FORMAT} up to version {VERSION}); upgrade newsnb"
+        )
+    return meta
+
+
+def _arrow_to_pandas(data: pa.Table) -> pd.DataFrame:
+    mapping = {pa.string(): _STR, pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+    return data.to_pandas(types_mapper=mapping.get, ignore_metadata=True)
+
+
+def _from_arrow(table: str, data: pa.Table) -> pd.DataFrame:
+    frame = _arrow_to_pandas(data)
+    for name in SCHEMA[table]:
+        if (table, name) in _JSON_COLUMNS:
+            frame[name] = [
+                decode_json(v) for v in frame[name].to_numpy(dtype=object, na_value=None)
+            ]
+        elif SCHEMA[table][name] is object:
+            frame[name] = [[] if v is None else v.tolist() for v in frame[name]]
+    if table == "articles":
+        frame = frame.iloc[np.argsort(frame[_ROW].to_numpy(dtype="int64"), kind="stable")]
+        frame = frame.set_index("article_id")
+    return retype(table, frame)
+
+
+def _read_table(folder: Path, table: str) -> pa.Table:
+    columns = arrow_schema(table).names
+    if table == "articles":
+        dataset = ds.dataset(folder / table, format="parquet", partitioning=_partitioning())
+    else:
+        dataset = ds.dataset(folder / table, format="parquet")
+    return dataset.to_table(columns=columns)
+
+
+def read_parquet(folder: str | os.PathLike[str], *, engine: str = "pandas") -> Any:
+    """Read a dataset written by :func:`to_parquet` back into a corpus.
+
+    The tables come back as written: the same rows in the same order, the
+    same dtypes, ``extra`` decoded, ``year`` (a folder name, not a column of
+    the tables) left out.
+
+    Parameters
+    ----------
+    folder : str or path-like
+        The folder given to :func:`to_parquet`.
+    engine : {"pandas", "dask"}
+        ``"dask"`` returns a lazy :class:`~newsnb.dask_backend.DaskCorpus` with
+        one partition per written part (file set), read on the Dask workers;
+        its ``compute()`` equals the pandas result.
+
+    Returns
+    -------
+    Corpus or DaskCorpus
+
+    Raises
+    ------
+    NewsnbError
+        ``folder`` is not a complete newsnb dataset.
+
+    Examples
+    --------
+    >>> import tempfile, newsnb
+    >>> corpus = newsnb.load("../shared/corpora/powerapps-news")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     again = newsnb.read_parquet(newsnb.to_parquet(corpus, tmp + "/news.parquet"))
+    >>> again.articles.equals(corpus.articles)
+    True
+    """
+    root = Path(folder)
+    meta = _describe(root)
+    if engine == "dask":
+        return _read_dask(root, meta)
+    if engine != "pandas":
+        raise ValueError(f"engine={engine!r} is not known; use 'pandas' or 'dask'")
+    categories = meta.get("categories") or {}
+    frames = {}
+    for table in TABLES:
+        frame = _with_categories(
+            _from_arrow(table, _read_table(root, table)), categories.get(table, {})
+        )
+        expected = meta.get("rows", {}).get(table)
+        if expected is not None and len(frame) != expected:
+            raise NewsnbError(
+                f"{root / table}: {len(frame):,} rows, but {expected:,} were written; files are "
+                "missing or were added: write the dataset again with newsnb.to_parquet"
+            )
+        frames[table] = frame
+    return Corpus.from_frames(frames, source=meta.get("source"))
+
+
+def _with_categories(frame: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFrame:
+    for name, values in categories.items():
+        frame[name] = frame[name].cat.set_categories(values)
+    return frame
+
+
+# -- reading back on Dask --------------------------------------------------------------------
+
+_PART = re.compile(r"^part-(\d+)")
+
+
+def _parts(root: Path) -> list[int]:
+    """Every part number written (a part is one partition or chunk, in corpus order)."""
+    numbers = {
+        int(match.group(1))
+        for path in root.rglob("part-*.parquet")
+        if (match := _PART.match(path.name))
+    }
+    return sorted(numbers) or [0]
+
+
+def _read_part(part: int, root: str, table: str, categories: dict[str, list[str]]) -> pd.DataFrame:
+    """One part of one table as a typed pandas frame (runs on a Dask worker)."""
+    base = Path(root, table)
+    pattern = f"*/part-{part:05d}-*.parquet" if table == "articles" else f"part-{part:05d}.parquet"
+    files = sorted(str(p) for p in base.glob(pattern))
+    if not files:
+        data = arrow_schema(table).empty_table()
+    elif table == "articles":
+        dataset = ds.dataset(
+            files, format="parquet", partitioning=_partitioning(), partition_base_dir=str(base)
+        )
+        data = dataset.to_table(columns=arrow_schema(table).names)
+    else:
+        data = ds.dataset(files, format="parquet").to_table(columns=arrow_schema(table).names)
+    return _with_categories(_from_arrow(table, data), categories)
+
+
+def _read_dask(root: Path, meta: dict[str, Any]) -> Any:
+    import dask
+    import dask.dataframe as dd
+
+    from newsnb.dask_backend import DaskCorpus, table_meta
+
+    parts = _parts(root)
+    categories = meta.get("categories") or {}
+    # Dask would turn the topics and extra object columns into Arrow strings
+    with dask.config.set({"dataframe.convert-string": False}):
+        tables = {
+            table: dd.from_map(
+                _read_part,
+                parts,
+                root=str(root),
+                table=table,
+                categories=categories.get(table, {}),
+                meta=table_meta(table),
+                label=f"newsnb-read-{table}",
+                enforce_metadata=False,
+            )
+            for table in TABLES
+        }
+    rows = meta.get("rows", {})
+    return DaskCorpus(
+        **tables,
+        source=meta.get("source"),
+        n_files=int(rows.get("articles", 0)) + int(rows.get("errors", 0)),
+        # a part holds fewer than 2**32 rows: part << 32 orders the rows of every part
+        offsets=tuple(part << 32 for part in parts),
+        categories=categories or None,
+    )

@@ -1,0 +1,385 @@
+"""The Dask backend gives the pandas backend's tables, and aggregates on the cluster."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import dask
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+from distributed import Client, LocalCluster, get_task_stream
+
+import newsnb
+from newsnb import analysis, dask_backend
+from newsnb.dask_backend import DaskCorpus
+from newsnb.loader import FileRef
+from newsnb.tables import SCHEMA, TABLES
+
+# -- fixtures ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return newsnb.write_sample(tmp_path_factory.mktemp("sample"), 1500, seed=3)
+
+
+@pytest.fixture(scope="module")
+def sample_files_corpus(sample_dir: Path) -> newsnb.Corpus:
+    return newsnb.load(sample_dir, cache=False)
+
+
+@pytest.fixture(scope="module")
+def real_dask(real_dir: Path) -> DaskCorpus:
+    return dask_backend.load(real_dir, files_per_partition=100)
+
+
+@pytest.fixture(scope="module")
+def sample_dask(sample_dir: Path) -> DaskCorpus:
+    return dask_backend.load(sample_dir, files_per_partition=400)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    # two worker *processes*, as on a real cluster: every task and result is pickled
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
+        yield client
+
+
+def assert_corpora_equal(got: newsnb.Corpus, expected: newsnb.Corpus) -> None:
+    for table in TABLES:
+        pdt.assert_frame_equal(getattr(got, table), getattr(expected, table), obj=table)
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns as text: partitions of a Dask table each have their own categories."""
+    return frame.apply(lambda c: c.astype("string") if c.dtype == "category" else c)
+
+
+# -- the tables ----------------------------------------------------------------------------
+
+
+def test_lazy_tables_have_the_pandas_columns_and_dtypes(real_dask: DaskCorpus) -> None:
+    for table in TABLES:
+        frame = getattr(real_dask, table)
+        assert list(frame.columns) == list(SCHEMA[table]), table
+        for name, dtype in SCHEMA[table].items():
+            got = frame.dtypes[name]
+            if dtype == "category":
+                assert isinstance(got, pd.CategoricalDtype), (table, name)
+            else:
+                assert got == dtype, (table, name, got)
+    assert real_dask.articles.index.name == "article_id"
+    assert real_dask.articles.index.dtype == pd.StringDtype()
+    assert real_dask.npartitions == 7  # 674 files in batches of 100
+
+
+def test_real_corpus_computes_to_the_pandas_backend_tables(
+    real_dask: DaskCorpus, real_corpus: newsnb.Corpus
+) -> None:
+    got = real_dask.compute()
+    assert_corpora_equal(got, real_corpus)
+    assert len(got) == 674
+
+
+def test_each_dask_table_computes_to_the_pandas_rows(
+    real_dask: DaskCorpus, real_corpus: newsnb.Corpus
+) -> None:
+    # computed one table at a time, without DaskCorpus.compute's retyping
+    for table in TABLES:
+        got = getattr(real_dask, table).compute()
+        expected = getattr(real_corpus, table)
+        if table != "articles":
+            got = got.reset_index(drop=True)
+        pdt.assert_frame_equal(plain(got), plain(expected), obj=table)
+
+
+def test_sample_corpus_computes_to_the_pandas_backend_tables(
+    sample_dask: DaskCorpus, sample_files_corpus: newsnb.Corpus
+) -> None:
+    assert sample_dask.npartitions == 4
+    assert_corpora_equal(sample_dask.compute(), sample_files_corpus)
+
+
+def test_related_items_link_to_articles_of_other_partitions(
+    sample_dask: DaskCorpus, sample_files_corpus: newsnb.Corpus
+) -> None:
+    articles = sample_files_corpus.articles
+    # expected links, computed independently: web URLs first, then original URLs,
+    # the first article in corpus order winning
+    first: dict[str, str] = {}
+    for column in ("web_url", "original_url"):
+        for article_id, url in zip(articles.index, articles[column]):
+            if isinstance(url, str):
+                first.setdefault(url, article_id)
+    related = sample_dask.related.compute()
+    expected = [first.get(url) if isinstance(url, str) else None for url in related["web_url"]]
+    got = [None if pd.isna(v) else v for v in related["in_corpus_id"]]
+    assert got == expected
+    # some links cross partitions (400 files each), which one batch alone cannot see
+    position = {article_id: i for i, article_id in enumerate(articles.index)}
+    crossing = [
+        (a, b)
+        for a, b in zip(related["article_id"], got)
+        if b is not None and position[a] // 400 != position[b] // 400
+    ]
+    assert crossing
+
+
+def test_articles_are_divided_by_id_so_loc_reads_one_partition(
+    real_dask: DaskCorpus, real_corpus: newsnb.Corpus
+) -> None:
+    assert real_dask.articles.known_divisions
+    article_id = real_corpus.articles.index[250]
+    got = real_dask.articles.loc[article_id].compute()
+    assert got["title"].tolist() == [real_corpus.articles.loc[article_id, "title"]]
+
+
+FIELDS = "category: news\ntype: article\nprovider: {name: P, domain: p.example}\n"
+
+
+def test_bad_files_become_error_rows_as_in_the_pandas_backend(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(f"---\ntitle: Fine\n{FIELDS}---\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("no front matter\n", encoding="utf-8")
+    (tmp_path / "c.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    (tmp_path / "d.md").write_text(
+        f"---\ntitle: Two\n{FIELDS}quality: high\n---\n", encoding="utf-8"
+    )
+    got = dask_backend.load(tmp_path, files_per_partition=2).compute()
+    assert_corpora_equal(got, newsnb.load(tmp_path, cache=False))
+    assert got.errors["path"].tolist() == [str(tmp_path / "b.md"), str(tmp_path / "c.md")]
+    assert got.warnings[got.warnings["field"] == "quality"]["article_id"].tolist() == ["d.md"]
+
+
+def test_an_all_empty_categorical_column_is_the_same(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: No category, type or provider\n---\n")
+    got = dask_backend.load(tmp_path).compute()
+    assert_corpora_equal(got, newsnb.load(tmp_path, cache=False))
+
+
+def test_strict_raises_the_record_error_of_the_bad_file(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: Fine\n---\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    corpus = dask_backend.load(tmp_path, strict=True)  # nothing is read yet
+    with pytest.raises(newsnb.RecordError) as caught:
+        corpus.compute()
+    with pytest.raises(newsnb.RecordError) as expected:
+        newsnb.load(tmp_path, strict=True, cache=False)
+    assert caught.value.path == str(tmp_path / "b.md")
+    assert (caught.value.reason, caught.value.line) == (expected.value.reason, expected.value.line)
+    assert str(caught.value) == str(expected.value)
+
+
+def test_an_empty_folder_gives_empty_tables(tmp_path: Path) -> None:
+    corpus = dask_backend.load(tmp_path)
+    assert corpus.n_files == 0
+    assert_corpora_equal(corpus.compute(), newsnb.load(tmp_path, cache=False))
+    assert len(corpus) == 0
+
+
+def test_nothing_is_parsed_until_computed(real_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(dask_backend, "parse_refs", fail)
+    corpus = dask_backend.load(real_dir, files_per_partition=300)
+    text = repr(corpus)
+    assert text.startswith("DaskCorpus: 674 files from ")
+    assert "3 partitions" in text
+    assert "674 files" in corpus._repr_html_()
+    with pytest.raises(AssertionError, match="parsed"):
+        corpus.articles.compute()
+
+
+def test_len_counts_the_articles(real_dask: DaskCorpus) -> None:
+    assert len(real_dask) == 674
+
+
+def test_files_given_as_a_list_keep_their_order(real_dir: Path) -> None:
+    files = sorted(real_dir.glob("*.md"))[:30][::-1]  # not in id order: no divisions
+    corpus = dask_backend.load(files, files_per_partition=7)
+    assert not corpus.articles.known_divisions
+    got = corpus.compute().articles
+    assert got["path"].tolist() == [str(f) for f in files]
+    pdt.assert_frame_equal(got, newsnb.load(files, cache=False).articles)
+
+
+def test_file_objects_are_parsed_from_their_bytes(real_dir: Path) -> None:
+    files = sorted(real_dir.glob("*.md"))[:5]
+    streams = [io.BytesIO(f.read_bytes()) for f in files]
+    for stream, f in zip(streams, files):
+        stream.name = f.name  # type: ignore[attr-defined]
+    got = dask_backend.load(streams, files_per_partition=2).compute()
+    assert got.articles.index.tolist() == [f.name for f in files]
+    expected = newsnb.load(files, cache=False).articles
+    pdt.assert_frame_equal(got.articles.drop(columns="path"), expected.drop(columns="path"))
+
+
+@pytest.mark.parametrize(
+    "refs",
+    [
+        [FileRef("/data/news/a.md", "a.md"), FileRef("/data/news/sub/b.md", "sub/b.md")],
+        [FileRef("one/a.md", "x/a.md"), FileRef("two\u00e9/b.md", "b.md")],  # no shared prefix
+        [FileRef("s", "s", b"---\ntitle: t\n---\n")],
+    ],
+)
+def test_batches_give_back_the_files_they_pack(refs: list[FileRef]) -> None:
+    assert dask_backend._Batch.of(refs).refs() == refs
+
+
+def test_persist_keeps_the_same_tables(real_dask: DaskCorpus, real_corpus: newsnb.Corpus) -> None:
+    persisted = real_dask.persist()
+    assert isinstance(persisted, DaskCorpus)
+    assert_corpora_equal(persisted.compute(), real_corpus)
+
+
+@pytest.mark.parametrize("bad", [0, -5, 2.5, True, "100"])
+def test_files_per_partition_must_be_a_positive_whole_number(real_dir: Path, bad: object) -> None:
+    with pytest.raises(ValueError, match="files_per_partition"):
+        dask_backend.load(real_dir, files_per_partition=bad)  # type: ignore[arg-type]
+
+
+def test_pandas_only_options_are_refused_by_name(real_dir: Path) -> None:
+    with pytest.raises(TypeError, match=r"\['cache', 'workers'\]"):
+        dask_backend.load(real_dir, cache=False, workers=2)
+
+
+def test_a_missing_folder_fails_at_load_time(tmp_path: Path) -> None:
+    with pytest.raises(newsnb.SourceError):
+        dask_backend.load(tmp_path / "nope")
+
+
+def test_load_with_engine_dask_gives_a_dask_corpus(real_dir: Path) -> None:
+    corpus = newsnb.load(real_dir, engine="dask")
+    assert isinstance(corpus, DaskCorpus)
+    assert dask_backend.is_dask(corpus) and dask_backend.is_dask(corpus.articles)
+    assert not dask_backend.is_dask(corpus.compute())
+
+
+# -- aggregations --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"by": "topic"},
+        {"by": "topic", "freq": "W"},
+        {"by": "provider", "freq": "M", "top": 5, "normalize": True},
+        {"by": "type", "freq": "Q"},
+        {"freq": "D", "normalize": True},
+    ],
+)
+def test_coverage_on_dask_equals_coverage_on_pandas(
+    sample_dask: DaskCorpus, sample_files_corpus: newsnb.Corpus, kwargs: dict
+) -> None:
+    got = dask_backend.coverage(sample_dask, **kwargs)
+    expected = analysis.coverage(sample_files_corpus, **kwargs)
+    pdt.assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs
+
+
+def test_weekly_topic_counts_add_up_to_the_topics_table(
+    sample_dask: DaskCorpus, sample_files_corpus: newsnb.Corpus
+) -> None:
+    weekly = dask_backend.coverage(sample_dask, by="topic", freq="W")
+    topics = sample_files_corpus.topics.merge(
+        sample_files_corpus.articles[["published_at"]], left_on="article_id", right_index=True
+    )
+    dated = topics[topics["published_at"].notna()]
+    assert weekly["count"].sum() == len(dated)
+    by_topic = weekly.groupby("topic", observed=True)["count"].sum()
+    assert by_topic.to_dict() == dated["topic"].astype(str).value_counts().to_dict()
+
+
+@pytest.mark.parametrize("top", [None, 4])
+def test_cooccurrence_on_dask_equals_cooccurrence_on_pandas(
+    sample_dask: DaskCorpus, sample_files_corpus: newsnb.Corpus, top: int | None
+) -> None:
+    got = dask_backend.cooccurrence(sample_dask, top=top)
+    expected = analysis.cooccurrence(sample_files_corpus, top=top)
+    pdt.assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"by": "topic", "freq": "M", "quiet_periods": 2}, {"by": None, "freq": "D"}],
+)
+def test_gaps_on_dask_equals_gaps_on_pandas(
+    sample_dask: DaskCorpus, sample_files_corpus: newsnb.Corpus, kwargs: dict
+) -> None:
+    got = dask_backend.gaps(sample_dask, **kwargs)
+    expected = analysis.gaps(sample_files_corpus, **kwargs)
+    pdt.assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs
+
+
+def test_newsnb_aggregations_accept_a_dask_corpus(
+    real_dask: DaskCorpus, real_corpus: newsnb.Corpus
+) -> None:
+    for function, kwargs in [
+        (newsnb.coverage, {"by": "provider", "freq": "M", "top": 8}),
+        (newsnb.cooccurrence, {"top": 5}),
+        (newsnb.gaps, {"freq": "M"}),
+    ]:
+        pdt.assert_frame_equal(function(real_dask, **kwargs), function(real_corpus, **kwargs))
+
+
+def test_aggregations_on_a_filtered_dask_articles_frame(
+    sample_dask: DaskCorpus, sample_files_corpus: newsnb.Corpus
+) -> None:
+    articles = sample_dask.articles
+    recent = articles[articles["published_at"] >= pd.Timestamp("2023-06-01", tz="UTC")]
+    expected_articles = sample_files_corpus.articles
+    expected = expected_articles[
+        expected_articles["published_at"] >= pd.Timestamp("2023-06-01", tz="UTC")
+    ]
+    pdt.assert_frame_equal(
+        dask_backend.coverage(recent, by="topic", freq="M"),
+        analysis.coverage(expected, by="topic", freq="M"),
+    )
+
+
+def test_aggregations_refuse_other_data() -> None:
+    with pytest.raises(TypeError, match="DaskCorpus"):
+        dask_backend.coverage(pd.DataFrame())
+
+
+# -- on a cluster of worker processes -----------------------------------------------------
+
+
+def test_on_a_local_cluster_the_tables_and_aggregates_are_the_same(
+    client: Client,
+    sample_dir: Path,
+    sample_files_corpus: newsnb.Corpus,
+    tmp_path: Path,
+) -> None:
+    corpus = dask_backend.load(sample_dir, files_per_partition=300)
+    with dask.config.set(scheduler=client), get_task_stream(client) as stream:
+        assert_corpora_equal(corpus.compute(), sample_files_corpus)
+        pdt.assert_frame_equal(
+            dask_backend.coverage(corpus, by="topic", freq="W", top=5),
+            analysis.coverage(sample_files_corpus, by="topic", freq="W", top=5),
+        )
+        folder = newsnb.to_parquet(corpus, tmp_path / "sample.parquet")
+    assert_corpora_equal(newsnb.read_parquet(folder), sample_files_corpus)
+    # the parsing ran on the workers, both of them
+    parsed_on = {t["worker"] for t in stream.data if str(t["key"]).startswith("newsnb-parse-")}
+    assert parsed_on == set(client.scheduler_info()["workers"])
+
+
+def test_on_a_local_cluster_strict_raises_the_record_error(client: Client, tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: Fine\n---\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("no front matter\n", encoding="utf-8")
+    with pytest.raises(newsnb.RecordError) as caught:
+        dask_backend.load(tmp_path, strict=True).compute(scheduler=client)
+    assert caught.value.path == str(tmp_path / "b.md")
+    assert "front matter" in caught.value.reason
