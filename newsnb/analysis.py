@@ -53,6 +53,19 @@ _NS = "datetime64[us]"
 # -- input ---------------------------------------------------------------------------
 
 
+def _dask_backend(data: Any) -> Any:
+    """:mod:`newsnb.dask_backend` if ``data`` is a Dask corpus or DataFrame, else None.
+
+    Decided by the type's module, so that dask is imported only when it is used.
+    """
+    module = type(data).__module__
+    if module == "newsnb.dask_backend" or module.startswith("dask."):
+        from newsnb import dask_backend
+
+        return dask_backend
+    return None
+
+
 def articles_of(data: Data) -> pd.DataFrame:
     """The articles table of a :class:`~newsnb.Corpus`, or the DataFrame itself."""
     if isinstance(data, Corpus):
@@ -373,6 +386,8 @@ def coverage(
     >>> coverage(articles, freq="W")["count"].tolist()   # the quiet week is a 0
     [2, 0, 1]
     """
+    if (backend := _dask_backend(data)) is not None:  # counted on the cluster
+        return backend.coverage(data, by=by, freq=freq, normalize=normalize, top=top)
     articles = articles_of(data)
     column = group_column(articles, by)
     freq = _periods.check_freq(freq)
@@ -419,6 +434,8 @@ def cooccurrence(data: Data, top: int | None = None) -> pd.DataFrame:
     >>> int(row["count"]), float(row["jaccard"]), float(row["lift"])
     (2, 0.6666666666666666, 1.3333333333333333)
     """
+    if (backend := _dask_backend(data)) is not None:  # counted on the cluster
+        return backend.cooccurrence(data, top=top)
     articles = articles_of(data)
     _require(articles, "topics")
     top = _check_top(top)
@@ -519,6 +536,10 @@ def gaps(
     0        A    gap        2
     1        A  quiet        5
     """
+    if (backend := _dask_backend(data)) is not None:  # counted on the cluster
+        return backend.gaps(
+            data, by=by, freq=freq, quiet_periods=quiet_periods, min_periods=min_periods
+        )
     articles = articles_of(data)
     column = group_column(articles, by)
     checked = _periods.check_freq(freq)

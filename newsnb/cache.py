@@ -95,31 +95,38 @@ class LoadCache:
 
     def read(self) -> Cached | None:
         """The cached entry, or ``None`` (with a :class:`CacheWarning` if it was bad)."""
+        cached, why = self.read_quietly()
+        return self._bad(why) if why else cached
+
+    def read_quietly(self) -> tuple[Cached | None, str | None]:
+        """(entry or None, why it was bad or None): :meth:`read` without the warning.
+
+        Safe to run in a thread (the loader reads the cache while it lists the
+        files): it warns nothing, the caller reports ``why``.
+        """
         current = self.folder / "CURRENT"
         try:
             pointer = json.loads(current.read_text())
         except (FileNotFoundError, NotADirectoryError):
-            return None
+            return None, None
         except (OSError, ValueError) as exc:
-            return self._bad(f"its CURRENT file is unreadable ({exc})")
+            return None, f"its CURRENT file is unreadable ({exc})"
         if pointer.get("format") != FORMAT_VERSION or pointer.get("key") != self.key:
-            return None  # written by another newsnb version: silently rebuilt
+            return None, None  # written by another newsnb version: silently rebuilt
         try:
             entry = self.folder / pointer["entry"]
             tables = {}
             for name in ("manifest", *TABLES):
                 path = entry / f"{name}.parquet"
                 if path.stat().st_size != pointer["sizes"][name]:
-                    return self._bad(
-                        f"{name}.parquet has the wrong size (truncated or overwritten)"
-                    )
+                    return None, f"{name}.parquet has the wrong size (truncated or overwritten)"
                 # Every data page carries a CRC32, checked as it is read.
                 tables[name] = pq.read_table(path, memory_map=True, page_checksum_verification=True)
             frames = {t: _decode(t, tables[t]) for t in TABLES}
-            tables["manifest"] = tables["manifest"].to_pandas()
-            return Cached(tables["manifest"], frames, int(pointer["written_ns"]))
+            manifest = tables["manifest"].to_pandas()
+            return Cached(manifest, frames, int(pointer["written_ns"])), None
         except Exception as exc:
-            return self._bad(f"it could not be read ({type(exc).__name__}: {exc})")
+            return None, f"it could not be read ({type(exc).__name__}: {exc})"
 
     def _bad(self, why: str) -> None:
         warnings.warn(
@@ -132,16 +139,27 @@ class LoadCache:
     # -- writing --------------------------------------------------------------------
 
     def write(self, manifest: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> None:
-        """Write a new entry atomically; on failure warn and leave the old one."""
+        """Write a new entry atomically; on failure warn and leave the old one.
+
+        A file whose ``extra`` cannot be stored as JSON exactly is left out of
+        the manifest, so it is parsed again next time rather than served
+        differently from the cache.
+        """
+        encoded = {t: _encode(t, frames[t]) for t in TABLES}
+        unstorable = pd.concat(
+            [
+                encoded["articles"].index[encoded["articles"]["extra"].isna()].to_series(),
+                encoded["related"]["article_id"][encoded["related"]["extra"].isna()],
+            ]
+        )
+        if len(unstorable):
+            manifest = manifest[~manifest["article_id"].isin(set(unstorable))]
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             entry_name = f"entry-{uuid.uuid4().hex}"
             staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.folder))
             sizes = {}
-            for name, frame in (
-                ("manifest", manifest),
-                *((t, _encode(t, frames[t])) for t in TABLES),
-            ):
+            for name, frame in (("manifest", manifest), *encoded.items()):
                 path = staging / f"{name}.parquet"
                 table = pa.Table.from_pandas(frame, preserve_index=name == "articles")
                 pq.write_table(table, path, write_page_checksum=True)
@@ -186,25 +204,33 @@ class LoadCache:
 
 
 def unchanged_ids(
-    cached: Cached, stats: dict[str, tuple[str, int, int]], read_digest: Any
+    cached: Cached,
+    ids: list[str],
+    paths: list[str],
+    sizes: np.ndarray,
+    mtimes: np.ndarray,
+    read_digest: Any,
 ) -> set[str]:
     """Ids whose file is the same as when the cache was written.
 
-    ``stats`` maps article id -> (path, size, mtime_ns) as found now;
+    ``ids``, ``paths``, ``sizes`` and ``mtimes`` describe the files as found
+    now, position by position (a file that could not be stat-ed has size -1);
     ``read_digest(path)`` returns the digest of a file's current bytes (used
     only for racily clean files).
     """
     manifest = cached.manifest
-    ids = manifest["article_id"].tolist()
-    now = [stats.get(i) for i in ids]
-    known = np.array([n is not None for n in now], dtype=bool)
-    fill = ("", -1, -1)
-    paths = np.array([(n or fill)[0] for n in now], dtype=object)
-    sizes = np.array([(n or fill)[1] for n in now], dtype=np.int64)
-    mtimes = np.array([(n or fill)[2] for n in now], dtype=np.int64)
+    cached_ids = manifest["article_id"].tolist()
+    if cached_ids != ids:  # files came or went: line the new stats up with the manifest
+        where = {article_id: i for i, article_id in enumerate(ids)}
+        index = np.fromiter((where.get(i, -1) for i in cached_ids), np.int64, len(cached_ids))
+        known = index >= 0
+        paths = [paths[i] if i >= 0 else "" for i in index]
+        sizes = np.where(known, np.asarray(sizes)[index], -1)
+        mtimes = np.where(known, np.asarray(mtimes)[index], -1)
+    sizes, mtimes = np.asarray(sizes, np.int64), np.asarray(mtimes, np.int64)
     same = (
-        known
-        & (paths == manifest["path"].to_numpy(object))
+        (sizes >= 0)
+        & (np.asarray(paths, dtype=object) == manifest["path"].to_numpy(object))
         & (sizes == manifest["size"].to_numpy())
         & (mtimes == manifest["mtime_ns"].to_numpy())
     )
@@ -213,7 +239,7 @@ def unchanged_ids(
     for index in np.flatnonzero(racy):
         if read_digest(paths[index]) != digests[index]:
             same[index] = False
-    return {ids[i] for i in np.flatnonzero(same)}
+    return {cached_ids[i] for i in np.flatnonzero(same)}
 
 
 def manifest_frame(rows: list[tuple[str, str, int, int, str]]) -> pd.DataFrame:
@@ -296,5 +322,20 @@ def _decode(table: str, arrow: pa.Table) -> pd.DataFrame:
         frame[name] = values
     for name in SCHEMA[table]:
         if (table, name) in _JSON_COLUMNS:
-            frame[name] = [from_json(v) for v in frame[name].to_numpy(object)]
+            frame[name] = _from_json_column(frame[name].to_numpy(object))
     return retype(table, frame, rebuild_categories=False)
+
+
+def _from_json_column(texts: np.ndarray) -> list[dict[str, Any]]:
+    """:func:`from_json` of every value, in one ``json.loads`` call.
+
+    One call for the whole column is ~3x faster than one per row, and the
+    date hook runs only when a ``$`` tag occurs at all.
+    """
+    present = [t for t in texts if isinstance(t, str) and t != "{}"]
+    if not present:
+        return [{} for _ in texts]
+    joined = "[" + ",".join(present) + "]"
+    hook = _json_hook if '"$' in joined else None
+    decoded = iter(json.loads(joined, object_hook=hook))
+    return [next(decoded) if isinstance(t, str) and t != "{}" else {} for t in texts]

@@ -28,7 +28,7 @@ import itertools
 import operator
 import uuid
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -42,7 +42,6 @@ from dask.dataframe.utils import clear_known_categories
 
 from newsnb import _periods, analysis
 from newsnb.corpus import Corpus
-from newsnb.errors import RecordError
 from newsnb.loader import DEFAULT_MAX_FILE_SIZE, FileRef, Source, parse_refs, resolve
 from newsnb.render import escape
 from newsnb.tables import TABLES, empty_frame, retype
@@ -112,25 +111,10 @@ def _unpack(data: bytes) -> list[str]:
     return zlib.decompress(data).decode("utf-8", "surrogateescape").split("\0")
 
 
-class _PortableRecordError(RecordError):
-    """A :class:`~newsnb.RecordError` that survives pickling from a worker process.
-
-    ``RecordError`` takes three arguments but pickles only its message, so
-    ``strict=True`` on a process-based cluster would otherwise fail with an
-    unrelated ``TypeError`` on the client.
-    """
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_PortableRecordError, (self.path, self.reason, self.line))
-
-
 def _parse(batch: _Batch, max_file_size: int, strict: bool) -> dict[str, pd.DataFrame]:
     """Read and parse one batch of files into typed tables (runs on a worker)."""
-    try:
-        builder = parse_refs(batch.refs(), max_file_size, strict)
-    except RecordError as exc:
-        raise _PortableRecordError(exc.path, exc.reason, exc.line) from None
-    return builder.frames()
+    # related.in_corpus_id is linked later, against the whole corpus
+    return parse_refs(batch.refs(), max_file_size, strict).frames(link=False)
 
 
 _Pairs = tuple[pa.Array, pa.Array]  # URLs and the ids of their articles
@@ -243,9 +227,9 @@ class DaskCorpus:
     n_files: int = 0
     offsets: tuple[int, ...] = ()
     categories: dict[str, dict[str, list[str]]] | None = None
-    # the related partitions before linking, and the corpus-wide URL lookup
-    # (both delayed), for writers that link in a second pass: see partitions()
-    _unlinked: tuple[Any, ...] | None = field(default=None, repr=False)
+    # the parse task of each batch and the corpus-wide URL lookup (delayed),
+    # for writers that stream batch by batch: see map_batches()
+    _batches: tuple[Any, ...] | None = field(default=None, repr=False)
     _links: Any = field(default=None, repr=False)
     _length: int | None = field(default=None, init=False)
 
@@ -276,28 +260,32 @@ class DaskCorpus:
     def persist(self, **kwargs: Any) -> DaskCorpus:
         """Parse once and keep the tables in the cluster's memory (:func:`dask.persist`)."""
         persisted = dask.persist(*self.frames().values(), **kwargs)
-        return replace(self, **dict(zip(TABLES, persisted)), _unlinked=None, _links=None)
+        return replace(self, **dict(zip(TABLES, persisted)), _batches=None, _links=None)
 
-    def partitions(self) -> dict[str, list[Any]]:
-        """Every table's partitions as ``dask.delayed`` objects, for streaming writers.
+    def map_batches(self, func: Callable[..., Any], *args: Any) -> list[Any] | None:
+        """``func(tables, number, first_file, *args)`` for every batch, as delayed tasks.
 
-        Linking ``related`` needs the URLs of *every* article, so in one pass
-        each batch's related rows would wait in memory until the last batch is
-        parsed.  Here the URL lookup is built first, in a pass that keeps only
-        the URLs (and persisted on the cluster); then every partition of every
-        table can be written as soon as its batch is parsed, each batch parsed
-        once for all tables.  Memory stays at a few batches plus the lookup.
+        ``tables`` is the dict of one batch's pandas tables (``related``
+        linked to the whole corpus), ``number`` the batch's position and
+        ``first_file`` the position of its first file.  There is one task per
+        batch, so each batch is parsed once for all tables and released as soon
+        as ``func`` returns: a writer streams the corpus through a few batches'
+        worth of memory.  Linking ``related`` needs the URLs of *every* article,
+        so the URL lookup is built first, in a pass that keeps only the URLs,
+        and persisted on the cluster.
+
+        Returns ``None`` for a corpus not built by :func:`load` (read from
+        Parquet, or persisted): use its tables' partitions as they are.
         """
-        parts = {
-            table: frame.to_delayed()
-            for table, frame in self.frames().items()
-            if table != "related" or self._unlinked is None
-        }
-        if self._unlinked is not None:
-            (links,) = dask.persist(self._links)
-            link = dask.delayed(_link, pure=False)
-            parts["related"] = [link(part, links) for part in self._unlinked]
-        return {table: parts[table] for table in TABLES}
+        if self._batches is None:
+            return None
+        (links,) = dask.persist(self._links)
+        _wait(links)
+        run = dask.delayed(_run_batch, pure=False)
+        return [
+            run(func, batch, links, number, self.offsets[number], *args)
+            for number, batch in enumerate(self._batches)
+        ]
 
     def __len__(self) -> int:
         """The number of articles (computed, so the files are parsed, once)."""
@@ -314,6 +302,38 @@ class DaskCorpus:
 
     def _repr_html_(self) -> str:
         return f"<p>{escape(repr(self))}</p>"
+
+
+def _run_batch(
+    func: Callable[..., Any],
+    tables: dict[str, pd.DataFrame],
+    links: pd.Series,
+    number: int,
+    first_file: int,
+    *args: Any,
+) -> Any:
+    tables = {**tables, "related": _link(tables["related"], links)}
+    return func(tables, number, first_file, *args)
+
+
+def _wait(persisted: Any) -> None:
+    """Wait until a persisted result is computed, and copy it to every worker.
+
+    On a cluster :func:`dask.persist` returns at once; without distributed it
+    has already computed the result.
+    """
+    try:
+        from distributed import futures_of, wait
+    except ImportError:  # without distributed, persist has already computed it
+        return
+    futures = futures_of(persisted)
+    if futures:
+        client = futures[0].client  # the futures' own client: it need not be the default one
+        with client.as_current():
+            wait(futures)
+        # a copy on every worker: tasks that need it then go where their other
+        # input is, instead of all queueing on the one worker that built it
+        client.replicate(futures)
 
 
 def is_dask(data: Any) -> bool:
@@ -423,10 +443,9 @@ def load(
     links = dask.delayed(_links, pure=False)(urls, dask_key_name=f"newsnb-links-{token}")
     # the unlinked related frames are taken out of the parsed batch first, so
     # the batch's other tables are released while the links are being built
-    unlinked = part("related", "unlinked")
     related = [
         dask.delayed(_link, pure=False)(r, links, dask_key_name=f"newsnb-related-{token}-{i}")
-        for i, r in enumerate(unlinked)
+        for i, r in enumerate(part("related", "unlinked"))
     ]
     parts = {"articles": articles, "related": related}
     parts.update({t: part(t) for t in TABLES if t not in parts})
@@ -446,7 +465,7 @@ def load(
         source=label,
         n_files=n_files,
         offsets=offsets,
-        _unlinked=tuple(unlinked),
+        _batches=tuple(parsed),
         _links=links,
     )
 
@@ -628,6 +647,9 @@ def gaps(
     if checked is None:
         raise ValueError("gaps needs a period: pass freq='D', 'W', 'M', 'Q' or 'Y'")
     analysis._require(articles._meta, "published_at")
+    # checked here too, so that a bad argument fails before the cluster works
+    analysis._check_top(quiet_periods, "quiet_periods", "periods")
+    analysis._check_top(min_periods, "min_periods", "periods")
     gathered = _gathered(articles, column, checked)
     return analysis.gaps(
         gathered, by=by, freq=checked, quiet_periods=quiet_periods, min_periods=min_periods

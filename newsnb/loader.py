@@ -7,23 +7,29 @@ hands the parsed records to :class:`newsnb.tables.TableBuilder`.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fnmatch
+import gc
 import glob
 import hashlib
 import io
+import operator
 import os
 import re
 import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from newsnb.cache import LoadCache, default_cache_dir, manifest_frame, to_json, unchanged_ids
+from newsnb.cache import LoadCache, default_cache_dir, manifest_frame, unchanged_ids
 from newsnb.corpus import Corpus
 from newsnb.errors import RecordError, SourceError
 from newsnb.records import parse_record
@@ -103,6 +109,9 @@ def resolve(source: Source, pattern: str = "*.md") -> tuple[list[FileRef], str]:
     )
 
 
+_BY_ID = operator.itemgetter(1)  # FileRef.article_id, without a lambda call per file
+
+
 def _walk(root: Path, pattern: str) -> list[FileRef]:
     refs, others = [], 0
     # os.walk does not follow symlinked folders, so a symlink loop cannot trap it;
@@ -127,7 +136,7 @@ def _walk(root: Path, pattern: str) -> list[FileRef]:
             "pass pattern='*.txt' (or another pattern) to load them",
             stacklevel=4,
         )
-    refs.sort(key=lambda r: r.article_id)
+    refs.sort(key=_BY_ID)
     return refs
 
 
@@ -258,9 +267,10 @@ def _parse_chunk(
     memory of the per-column Python lists and pickle much faster between
     processes, so a large load never holds the lists of more than one chunk.
     """
-    builder = TableBuilder()
-    files = _parse_into(builder, refs, max_file_size, strict)
-    return builder.frames(link=False), files
+    with paused_gc():
+        builder = TableBuilder()
+        files = _parse_into(builder, refs, max_file_size, strict)
+        return builder.frames(link=False), files
 
 
 def _digest(data: bytes) -> str:
@@ -355,15 +365,60 @@ def _open_cache(cache: bool | str | os.PathLike | None, refs, pattern, max_file_
     return LoadCache(root, {"base": base, "pattern": pattern, "max_file_size": max_file_size})
 
 
-def _stats(refs: list[FileRef]) -> dict[str, tuple[str, int, int]]:
-    stats = {}
-    for ref in refs:
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a block runs.
+
+    A load creates millions of small lists and dicts and keeps them all, which
+    sets the collector off again and again to walk an ever larger heap for
+    cycles there are none of: measured, it took 60% of decoding a cached
+    table.  Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_cache_early(source, cache, pattern, max_file_size):
+    """For a folder source: (its cache, a future reading it), started before the walk.
+
+    Reading the Parquet cache mostly runs outside the GIL (pyarrow), and so
+    does listing and stat-ing the folder, so on a warm load the two overlap.
+    """
+    if cache is False or not isinstance(source, (str, os.PathLike)):
+        return None
+    folder = Path(os.fspath(source)).expanduser()
+    if not folder.is_dir():
+        return None
+    root = default_cache_dir() if cache in (None, True) else Path(os.fspath(cache)).expanduser()
+    key = {"base": os.path.abspath(folder) + os.sep, "pattern": pattern}
+    store = LoadCache(root, {**key, "max_file_size": max_file_size})
+    reader = ThreadPoolExecutor(1, thread_name_prefix="newsnb-cache")
+    future = reader.submit(store.read_quietly)
+    reader.shutdown(wait=False)  # the thread ends when the read does
+    return store, future
+
+
+def _stats(refs: list[FileRef]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(paths, sizes, mtimes) of ``refs`` now; size -1 where a file cannot be stat-ed."""
+    paths = [r.path for r in refs]
+    sizes, mtimes = [], []
+    stat = os.stat
+    for path in paths:
         try:
-            info = os.stat(ref.path)
+            info = stat(path)
         except OSError:
-            continue  # re-read below, where the failure becomes an errors row
-        stats[ref.article_id] = (ref.path, info.st_size, info.st_mtime_ns)
-    return stats
+            # re-read below, where the failure becomes an errors row
+            sizes.append(-1)
+            mtimes.append(-1)
+            continue
+        sizes.append(info.st_size)
+        mtimes.append(info.st_mtime_ns)
+    return paths, np.array(sizes, np.int64), np.array(mtimes, np.int64)
 
 
 def load(
@@ -376,6 +431,7 @@ def load(
     workers: int | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     engine: str = "pandas",
+    **engine_options: Any,
 ) -> Corpus:
     """Load records into a :class:`~newsnb.Corpus`.
 
@@ -403,8 +459,12 @@ def load(
     max_file_size : int
         Files larger than this many bytes are listed in ``errors`` unparsed.
     engine : {"pandas", "dask"}
-        ``"dask"`` returns Dask DataFrames parsed on the Dask workers (needs the
-        ``newsnb[dask]`` extra); see :func:`newsnb.dask_backend.load`.
+        ``"dask"`` returns a lazy :class:`~newsnb.dask_backend.DaskCorpus` of
+        Dask DataFrames parsed on the Dask workers (needs the ``newsnb[dask]``
+        extra); ``cache``, ``progress`` and ``workers`` do not apply to it.
+    **engine_options
+        Options of the chosen engine: ``files_per_partition`` for Dask (see
+        :func:`newsnb.dask_backend.load`).
 
     Returns
     -------
@@ -428,18 +488,46 @@ def load(
     if engine == "dask":
         from newsnb import dask_backend
 
-        return dask_backend.load(
-            source, strict=strict, pattern=pattern, max_file_size=max_file_size
+        # pandas-only options reach the backend only when set, so it can say
+        # they do not apply instead of silently ignoring them
+        given = {"cache": cache, "progress": progress, "workers": workers}
+        engine_options.update({k: v for k, v in given.items() if v is not None})
+        return dask_backend.load(  # type: ignore[return-value]
+            source, strict=strict, pattern=pattern, max_file_size=max_file_size, **engine_options
         )
     if engine != "pandas":
         raise ValueError(f"engine={engine!r} is not known; use 'pandas' or 'dask'")
-    refs, label = resolve(source, pattern)
+    if engine_options:
+        raise TypeError(
+            f"load() got {sorted(engine_options)}, which only engine='dask' takes; "
+            "drop them or pass engine='dask'"
+        )
+    with paused_gc():
+        return _load(source, strict, pattern, cache, progress, workers, max_file_size)
+
+
+def _load(source, strict, pattern, cache, progress, workers, max_file_size) -> Corpus:
+    """:func:`load` with the pandas engine."""
+    early = _read_cache_early(source, cache, pattern, max_file_size)
+    try:
+        refs, label = resolve(source, pattern)
+    finally:
+        early_result = early[1].result() if early is not None else None
     store = _open_cache(cache, refs, pattern, max_file_size)
-    cached = store.read() if store is not None else None
+    cached = None
+    if store is not None:
+        if early is not None and early[0].folder == store.folder:
+            cached, why = early_result
+            if why:
+                store._bad(why)
+        else:
+            cached = store.read()
     keep: set[str] = set()
     if cached is not None:
-        keep = unchanged_ids(cached, _stats(refs), _file_digest)
-    todo = [r for r in refs if r.article_id not in keep]
+        ids = [r.article_id for r in refs]
+        keep = unchanged_ids(cached, ids, *_stats(refs), _file_digest)
+    # keep holds ids of refs only, so all of them kept means nothing to parse
+    todo = [] if len(keep) == len(refs) else [r for r in refs if r.article_id not in keep]
     fresh, files = _parse_all(
         todo, max_file_size=max_file_size, strict=strict, workers=workers, progress=progress
     )
@@ -451,65 +539,60 @@ def load(
         frames = _assemble(refs, keep, cached, fresh)
     if store is not None and (todo or cached is None or len(keep) != len(cached.manifest)):
         previous = cached.manifest if cached is not None else None
-        store.write(_manifest(previous, keep, files, frames), frames)
+        store.write(_manifest(previous, keep, files), frames)
     return Corpus.from_frames(frames, source=label)
 
 
 def _assemble(refs, keep, cached, fresh):
     """Cached rows of unchanged files + fresh rows, in the order of ``refs``."""
-    rank = {r.article_id: i for i, r in enumerate(refs)}
-    path_rank = {r.path: i for i, r in enumerate(refs)}
+    ids = pa.array([r.article_id for r in refs], pa.large_string())
+    keep_ids = pa.array(list(keep), pa.large_string())
     old = cached.frames
 
-    def kept(frame: pd.DataFrame, ids: Any) -> pd.DataFrame:
-        # a set lookup per row: pandas' isin on Arrow strings is ~50x slower
-        return frame[np.fromiter((i in keep for i in ids), bool, len(frame))]
+    def kept(frame: pd.DataFrame, of: Any) -> pd.DataFrame:
+        return frame[_member(of, keep_ids)]
 
     articles = concat("articles", [kept(old["articles"], old["articles"].index), fresh["articles"]])
-    articles = articles.iloc[np.argsort(_ranks(articles.index, rank), kind="stable")]
+    articles = articles.iloc[np.argsort(_ranks(articles.index, ids), kind="stable")]
     frames = {"articles": articles}
     for table in ("related", "topics", "images", "warnings"):
         frame = concat(table, [kept(old[table], old[table]["article_id"]), fresh[table]])
-        order = np.argsort(_ranks(frame["article_id"], rank), kind="stable")
+        order = np.argsort(_ranks(frame["article_id"], ids), kind="stable")
         frames[table] = frame.iloc[order].reset_index(drop=True)
     # error rows are never cached (a file that failed is always read again)
     errors = fresh["errors"]
-    order = np.argsort(_ranks(errors["path"], path_rank), kind="stable")
+    paths = pa.array([r.path for r in refs], pa.large_string())
+    order = np.argsort(_ranks(errors["path"], paths), kind="stable")
     frames["errors"] = errors.iloc[order].reset_index(drop=True)
     frames["related"] = link_related(articles, frames["related"])
     return frames
 
 
-def _ranks(values: Any, rank: dict[str, int]) -> np.ndarray:
-    return np.fromiter((rank[v] for v in values), np.int64, len(values))
+# Hash joins in Arrow: a Python set or dict lookup per row costs ~0.5 s per
+# 100,000 rows of Arrow strings, pandas' isin on them even more.
+def _arrow_text(values: Any) -> pa.Array:
+    if isinstance(getattr(values, "dtype", None), pd.StringDtype):
+        return pa.array(values).cast(pa.large_string())  # Arrow-backed: no copy
+    return pa.array(np.asarray(values, dtype=object), pa.large_string())
 
 
-def _manifest(previous, keep, files, frames):
-    """Manifest rows: unchanged files as before, parsed files as just read.
-
-    A file whose ``extra`` cannot be stored as JSON exactly is left out, so it
-    is parsed again next time rather than served differently from the cache.
-    """
-    rows = []
-    if previous is not None and keep:
-        kept = previous[previous["article_id"].isin(keep)]
-        rows.extend(zip(*(kept[c].tolist() for c in kept.columns)))
-    rows.extend(files)
-    bad = _unstorable(frames)
-    return manifest_frame([r for r in rows if r[0] not in bad])
+def _member(values: Any, value_set: pa.Array) -> np.ndarray:
+    """Boolean mask: which ``values`` are in ``value_set``."""
+    return pc.is_in(_arrow_text(values), value_set=value_set).to_numpy(zero_copy_only=False)
 
 
-def _unstorable(frames) -> set[str]:
-    bad = set()
-    articles = frames["articles"]
-    for article_id, extra in zip(articles.index, articles["extra"]):
-        if extra and to_json(extra) is None:
-            bad.add(article_id)
-    related = frames["related"]
-    for article_id, extra in zip(related["article_id"], related["extra"]):
-        if extra and to_json(extra) is None:
-            bad.add(article_id)
-    return bad
+def _ranks(values: Any, order: pa.Array) -> np.ndarray:
+    """Position of each of ``values`` in ``order`` (every value is there)."""
+    return pc.index_in(_arrow_text(values), value_set=order).to_numpy(zero_copy_only=False)
+
+
+def _manifest(previous, keep, files):
+    """Manifest rows: unchanged files as before, parsed files as just read."""
+    fresh = manifest_frame(files)
+    if previous is None or not keep:
+        return fresh
+    kept = previous[_member(previous["article_id"], pa.array(list(keep), pa.large_string()))]
+    return pd.concat([kept, fresh], ignore_index=True)
 
 
 def load_text(text: str, name: str = "<text>") -> Corpus:

@@ -246,14 +246,16 @@ def _prepare(folder: Path, overwrite: bool) -> None:
                 f"{folder}: the folder exists and is not empty; pass overwrite=True to replace "
                 "the newsnb dataset in it, or choose a new folder"
             )
-        if not (folder / _META_FILE).exists():
+        ours = {*TABLES, _META_FILE}
+        # without _newsnb.json, only the table folders of an interrupted write may go
+        if not (folder / _META_FILE).exists() and any(p.name not in ours for p in folder.iterdir()):
             raise NewsnbError(
                 f"{folder}: the folder holds other files than a newsnb Parquet dataset "
                 f"(no {_META_FILE}); newsnb will not delete them, choose another folder"
             )
         for table in TABLES:
             shutil.rmtree(folder / table, ignore_errors=True)
-        (folder / _META_FILE).unlink()
+        (folder / _META_FILE).unlink(missing_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
 
 
@@ -343,17 +345,32 @@ def _categories(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
 def _write_dask(corpus: Any, target: Path) -> dict[str, int]:
     import dask
 
-    tasks: dict[str, list[Any]] = {}
+    batches = corpus.map_batches(_write_batch, str(target))
+    if batches is not None:
+        # one task per batch of files: parsed once, written, released
+        counts = dask.compute(*batches)
+        return {table: sum(c[table] for c in counts) for table in TABLES}
+    # a corpus read from Parquet or persisted: its tables' partitions as they are
     write = dask.delayed(_write_part, pure=False)
-    for table, parts in corpus.partitions().items():
-        offsets = corpus.offsets if table == "articles" else [0] * len(parts)
-        tasks[table] = [
-            write(part, str(target), table, i, offsets[i]) for i, part in enumerate(parts)
+    tasks = {
+        table: [
+            write(part, str(target), table, i, corpus.offsets[i] if table == "articles" else 0)
+            for i, part in enumerate(frame.to_delayed())
         ]
-    # one compute for all tables: each batch of files is parsed once (after the
-    # pass that gathers the URLs for related.in_corpus_id, see DaskCorpus.partitions)
-    counts = dask.compute(tasks)[0]
-    return {table: int(sum(n)) for table, n in counts.items()}
+        for table, frame in corpus.frames().items()
+    }
+    written = dask.compute(tasks)[0]
+    return {table: int(sum(n)) for table, n in written.items()}
+
+
+def _write_batch(
+    tables: dict[str, pd.DataFrame], number: int, first_file: int, folder: str
+) -> dict[str, int]:
+    """Write one batch's tables as part ``number`` of each table (runs on a worker)."""
+    return {
+        table: _write_part(frame, folder, table, number, first_file if table == "articles" else 0)
+        for table, frame in tables.items()
+    }
 
 
 # -- reading back --------------------------------------------------------------------------

@@ -1202,7 +1202,7 @@ def sample(n: int = 5_000, seed: int = 0, *, progress: bool | None = None) -> Co
     >>> corpus = newsnb.sample(300, seed=1)
     >>> len(corpus), corpus.errors.empty
     (300, True)
-    >>> corpus.articles["provider_domain"].str.endswith(".example").all()
+    >>> bool(corpus.articles["provider_domain"].str.endswith(".example").all())
     True
     """
     from newsnb.loader import FileRef, _parse_all

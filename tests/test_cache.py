@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -153,14 +154,48 @@ def test_cache_false_writes_nothing_and_default_is_outside_the_corpus(
     assert folder not in default_cache_dir().parents
 
 
-def test_values_json_cannot_hold_are_never_served_from_cache(tmp_path: Path) -> None:
+def test_values_json_cannot_hold_are_never_served_from_cache(
+    tmp_path: Path, parsed: list[str]
+) -> None:
     (tmp_path / "r").mkdir()
     (tmp_path / "r" / "a.md").write_text("---\ntitle: a\nodd: {1: one}\nraw: !!binary aGk=\n---\n")
+    (tmp_path / "r" / "b.md").write_text("---\ntitle: b\nplain: {x: 1}\n---\n")
     cache = tmp_path / "cache"
     first = newsnb.load(tmp_path / "r", cache=cache)
+    parsed.clear()
     second = newsnb.load(tmp_path / "r", cache=cache)
+    assert [Path(p).name for p in parsed] == ["a.md"]  # b.md came from the cache
     assert second.articles["extra"].iloc[0] == {"odd": {1: "one"}, "raw": b"hi"}
     assert_same(first, second)
+
+
+def test_dates_and_nested_extras_come_back_from_the_cache(
+    tmp_path: Path, parsed: list[str]
+) -> None:
+    (tmp_path / "r").mkdir()
+    records = {
+        "a.md": "---\ntitle: a\nseen: 2024-02-01\nat: 2024-02-01 10:30:00+02:00\n---\n",
+        "b.md": "---\ntitle: b\nmeta: {tags: [x, {when: 2023-01-02}], n: 1.5}\n---\n",
+        "c.md": '---\ntitle: c\nnote: "$date"\n---\n',
+        "d.md": "---\ntitle: d\n---\n",
+    }
+    for name, text in records.items():
+        (tmp_path / "r" / name).write_text(text)
+    cache = tmp_path / "cache"
+    newsnb.load(tmp_path / "r", cache=cache)
+    parsed.clear()
+    warm = newsnb.load(tmp_path / "r", cache=cache)
+    assert parsed == []
+    extra = warm.articles["extra"]
+    tz = dt.timezone(dt.timedelta(hours=2))
+    assert extra["a.md"] == {
+        "seen": dt.date(2024, 2, 1),
+        "at": dt.datetime(2024, 2, 1, 10, 30, tzinfo=tz),
+    }
+    assert extra["b.md"] == {"meta": {"tags": ["x", {"when": dt.date(2023, 1, 2)}], "n": 1.5}}
+    assert extra["c.md"] == {"note": "$date"}
+    assert extra["d.md"] == {}
+    assert_same(newsnb.load(tmp_path / "r", cache=False), warm)
 
 
 def test_parallel_load_equals_serial(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def client() -> Iterator[Client]:
     # two worker *processes*, as on a real cluster: every task and result is pickled
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         Client(cluster, set_as_default=False) as client,
     ):
@@ -251,6 +251,18 @@ def test_pandas_only_options_are_refused_by_name(real_dir: Path) -> None:
         dask_backend.load(real_dir, cache=False, workers=2)
 
 
+def test_newsnb_load_passes_dask_options_through(real_dir: Path) -> None:
+    corpus = newsnb.load(real_dir, engine="dask", files_per_partition=100)
+    assert corpus.articles.npartitions == -(-674 // 100)
+    with pytest.raises(TypeError, match=r"\['workers'\]"):
+        newsnb.load(real_dir, engine="dask", workers=2)
+
+
+def test_dask_options_are_refused_by_the_pandas_engine(real_dir: Path) -> None:
+    with pytest.raises(TypeError, match=r"files_per_partition.*engine='dask'"):
+        newsnb.load(real_dir, files_per_partition=100)
+
+
 def test_a_missing_folder_fails_at_load_time(tmp_path: Path) -> None:
     with pytest.raises(newsnb.SourceError):
         dask_backend.load(tmp_path / "nope")
@@ -331,6 +343,31 @@ def test_newsnb_aggregations_accept_a_dask_corpus(
         (newsnb.gaps, {"freq": "M"}),
     ]:
         pdt.assert_frame_equal(function(real_dask, **kwargs), function(real_corpus, **kwargs))
+
+
+@pytest.mark.parametrize(
+    ("chart", "kwargs"),
+    [
+        ("timeline", {"by": "topic", "freq": "M"}),
+        ("heatmap", {}),
+        ("providers", {}),
+        ("provider_share", {}),
+        ("cooccurrence", {}),
+        ("gaps", {}),
+    ],
+)
+def test_charts_draw_a_dask_corpus_as_they_draw_the_pandas_one(
+    real_dask: DaskCorpus, real_corpus: newsnb.Corpus, chart: str, kwargs: dict
+) -> None:
+    draw = getattr(newsnb.charts, chart)
+    assert draw(real_dask, **kwargs).to_json() == draw(real_corpus, **kwargs).to_json()
+
+
+def test_gaps_arguments_are_checked_before_anything_is_parsed(real_dask: DaskCorpus) -> None:
+    with pytest.raises(ValueError, match="quiet_periods"):
+        dask_backend.gaps(real_dask, quiet_periods=0)
+    with pytest.raises(ValueError, match="freq"):
+        dask_backend.gaps(real_dask, freq=None)  # type: ignore[arg-type]
 
 
 def test_aggregations_on_a_filtered_dask_articles_frame(

@@ -285,6 +285,12 @@ def test_writing_into_a_non_empty_folder_needs_overwrite(
     with pytest.raises(newsnb.NewsnbError, match="will not delete"):
         newsnb.to_parquet(small, other, overwrite=True)
     assert (other / "notes.txt").read_text() == "keep me"
+    # an interrupted write (table folders, no _newsnb.json) is replaced too
+    (folder / "_newsnb.json").unlink()
+    with pytest.raises(newsnb.NewsnbError, match="overwrite=True"):
+        newsnb.to_parquet(small, folder)
+    newsnb.to_parquet(small, folder, overwrite=True)
+    assert_corpora_equal(newsnb.read_parquet(folder), small)
 
 
 def test_an_incomplete_dataset_is_refused(real_corpus: newsnb.Corpus, tmp_path: Path) -> None:
