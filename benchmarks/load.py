@@ -100,21 +100,20 @@ def yaml_parsers(real: Path, paths: list[str]) -> dict[str, float]:
         texts = front_matters(files[:5_000])
         per = 1e6 / len(texts)
         figures[f"{label}: records"] = len(texts)
-        figures[f"{label}: PyYAML CSafeLoader"] = per * median_time(
-            lambda: [yaml.load(t, Loader=yaml.CSafeLoader) for t in texts], 3
-        )
-        figures[f"{label}: yaml_rs.loads"] = per * median_time(
-            lambda: [yaml_rs.loads(t) for t in texts], 3
-        )
-        figures[f"{label}: newsnb parse_yaml"] = per * median_time(
-            lambda: [parse_yaml(t) for t in texts], 3
-        )
+        parsers = {
+            "PyYAML CSafeLoader": lambda t: yaml.load(t, Loader=yaml.CSafeLoader),
+            "yaml_rs.loads": yaml_rs.loads,
+            "newsnb parse_yaml": parse_yaml,
+        }
+        for name, parse in parsers.items():
+            figures[f"{label}: {name}"] = per * median_time(
+                lambda parse=parse, texts=texts: [parse(t) for t in texts], 3
+            )
     return figures
 
 
 def report_yaml(f: dict[str, float]) -> None:
-    print("
-YAML front matter, microseconds per record on one core (median of 3)")
+    print("\nYAML front matter, microseconds per record on one core (median of 3)")
     print(f"  {'parser':30} {'real corpus':>12} {'sample':>10}")
     for parser in ("PyYAML CSafeLoader", "yaml_rs.loads", "newsnb parse_yaml"):
         print(f"  {parser:30} {f['real: ' + parser]:12.0f} {f['sample: ' + parser]:10.0f}")
