@@ -17,13 +17,16 @@ $(STAMP): $(BIN)/python pyproject.toml binder/requirements.txt tests/requirement
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# Jupyter refuses to run as root without --allow-root (containers, CI machines).
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 ## lab: JupyterLab on the quickstart notebook (sample corpus built in)
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/01-quickstart.ipynb
+	$(BIN)/jupyter lab $(LAB_FLAGS) notebooks/01-quickstart.ipynb
 
 ## lab-headless: the same for a server: no browser, listens on all interfaces
 lab-headless: $(STAMP)
-	$(BIN)/jupyter lab --no-browser --ip=0.0.0.0 --port=$(PORT) notebooks/01-quickstart.ipynb
+	$(BIN)/jupyter lab $(LAB_FLAGS) --no-browser --ip=0.0.0.0 --port=$(PORT) notebooks/01-quickstart.ipynb
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here).
 chromium:

@@ -23,20 +23,16 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import psutil
 import pytest
+from _server import free_port, stop, wait_for_server
 
 import newsnb
 
@@ -73,53 +69,6 @@ class Lab:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for_server(url: str, token: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + SERVER_TIMEOUT
-    request = urllib.request.Request(
-        f"{url}/api/status", headers={"Authorization": f"token {token}"}
-    )
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    pytest.fail(
-        f"JupyterLab did not answer within {SERVER_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}"
-    )
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop the server and every process it started (kernels run in sessions of their own)."""
-    try:
-        children = psutil.Process(proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        children = []
-    proc.terminate()  # the server shuts its kernels down on SIGTERM
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    alive = [c for c in children if c.is_running()]
-    for child in alive:
-        child.terminate()
-    _, alive = psutil.wait_procs(alive, timeout=10)
-    for child in alive:
-        child.kill()
-    psutil.wait_procs(alive, timeout=10)
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     if not CHROMIUM.exists():
@@ -141,7 +90,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     app_settings.mkdir()
     shutil.copy(REPO / "binder" / "overrides.json", app_settings / "overrides.json")
 
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     url = f"http://127.0.0.1:{port}"
     log = state / "jupyterlab.log"
     env = {
@@ -169,10 +118,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_for_server(url, token, proc, log)
+        wait_for_server(url, token, proc, log, SERVER_TIMEOUT)
         yield Lab(url=url, token=token, log=log)
     finally:
-        _stop(proc)
+        stop(proc)
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copy(log, ARTIFACTS / "jupyterlab.log")
 
