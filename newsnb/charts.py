@@ -29,6 +29,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from newsnb import _periods, analysis
+from newsnb._data import ALIASES
 from newsnb.analysis import OTHER, Data
 from newsnb.render import escape
 
@@ -106,7 +107,7 @@ def color_for(group: Any, by: str | None = None) -> str:
     name = str(group)
     if name == OTHER or name.startswith(f"{OTHER} ("):
         return OTHER_COLOR
-    kind = analysis.ALIASES.get(by, by) if by is not None else ""
+    kind = ALIASES.get(by, by) if by is not None else ""
     assigned = _assigned.setdefault(kind, {})
     color = assigned.get(name)
     if color is None:

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import newsnb
-from newsnb import analysis
+from newsnb import _stories, analysis
 
 # -- tiny corpora written by hand ---------------------------------------------------------
 
@@ -592,7 +592,7 @@ def test_title_keys_match_the_documented_rule(real_corpus: newsnb.Corpus) -> Non
         ],
         dtype="string",
     )
-    rows, keys = analysis._title_keys(titles)
+    rows, keys = _stories._title_keys(titles)
     expected = {i: title_key(t) for i, t in enumerate(titles) if t is not pd.NA and title_key(t)}
     assert dict(zip(rows.tolist(), keys.to_pylist())) == expected
 

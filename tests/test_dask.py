@@ -420,3 +420,10 @@ def test_on_a_local_cluster_strict_raises_the_record_error(client: Client, tmp_p
         dask_backend.load(tmp_path, strict=True).compute(scheduler=client)
     assert caught.value.path == str(tmp_path / "b.md")
     assert "front matter" in caught.value.reason
+
+
+def test_in_memory_functions_say_how_to_use_a_dask_corpus(real_dask: DaskCorpus) -> None:
+    with pytest.raises(TypeError, match=r"corpus\.compute\(\)"):
+        newsnb.stories(real_dask)
+    with pytest.raises(TypeError, match=r"coverage, cooccurrence and gaps"):
+        newsnb.analysis.histogram(real_dask.articles)
