@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from newsnb.records import Record
 
@@ -273,19 +275,30 @@ class TableBuilder:
 def link_related(articles: pd.DataFrame, related: pd.DataFrame) -> pd.DataFrame:
     """Set ``related.in_corpus_id`` to the article whose web or original URL matches.
 
-    When several articles share a URL the first one (in corpus order) wins.
+    When several articles share a URL the first one (in corpus order) wins, and
+    a ``web_url`` match wins over an ``original_url`` one.
     """
     if related.empty:
         return related
-    ids = articles.index.to_series()
-    by_url = pd.concat(
-        [
-            pd.Series(ids.to_numpy(), index=articles["web_url"].to_numpy()),
-            pd.Series(ids.to_numpy(), index=articles["original_url"].to_numpy()),
-        ]
-    )
-    by_url = by_url[by_url.index.notna()]
-    by_url = by_url[~by_url.index.duplicated(keep="first")]
+    ids = arrow_text(articles.index)
+    urls = pa.concat_arrays([arrow_text(articles["web_url"]), arrow_text(articles["original_url"])])
+    owners = pa.concat_arrays([ids, ids])
+    present = pc.is_valid(urls)
+    # index_in gives the first position of each URL: the precedence above, as a hash join
+    where = pc.index_in(arrow_text(related["web_url"]), value_set=urls.filter(present))
     related = related.copy()
-    related["in_corpus_id"] = pd.array(related["web_url"].map(by_url), dtype=_STR)
+    related["in_corpus_id"] = _STR.__from_arrow__(owners.filter(present).take(where))
     return related
+
+
+def arrow_text(values: Any) -> pa.Array:
+    """A text column or index as one Arrow ``large_string`` array (no copy when Arrow-backed).
+
+    Joins on text run as Arrow hash kernels: a Python set or dict lookup per
+    row costs ~0.5 s per 100,000 Arrow strings, pandas' ``isin`` even more.
+    """
+    if isinstance(getattr(values, "dtype", None), pd.StringDtype):
+        array = pa.array(values).cast(pa.large_string())
+    else:
+        array = pa.array(np.asarray(values, dtype=object), pa.large_string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array

@@ -292,6 +292,23 @@ def test_related_link_to_corpus_articles(tmp_path: Path) -> None:
     assert corpus.related["in_corpus_id"].isna().tolist() == [False, True]
 
 
+def test_related_links_prefer_web_urls_then_corpus_order(tmp_path: Path) -> None:
+    x, y = "https://x.example/1", "https://x.example/2"
+    (tmp_path / "a.md").write_text(f'---\ntitle: A\nwebUrl: "{y}"\noriginalUrl: "{x}"\n---\n')
+    (tmp_path / "b.md").write_text(f'---\ntitle: B\nwebUrl: "{x}"\n---\n')
+    (tmp_path / "c.md").write_text(f'---\ntitle: C\nwebUrl: "{y}"\n---\n')
+    (tmp_path / "d.md").write_text(
+        "---\ntitle: D\nrelated:\n"
+        f'  - title: one\n    webUrl: "{x}"\n'
+        f'  - title: two\n    webUrl: "{y}"\n'
+        "  - title: none\n"
+        '  - title: empty\n    webUrl: ""\n---\n'
+    )
+    linked = newsnb.load(tmp_path, cache=False).related["in_corpus_id"]
+    # x: b's web URL beats a's original URL; y: a comes before c
+    assert [None if pd.isna(v) else v for v in linked] == ["b.md", "a.md", None, None]
+
+
 # -- the Corpus object ----------------------------------------------------------------
 
 
