@@ -358,10 +358,15 @@ def _progress_bar(total: int, progress: bool | None) -> Any:
 def _open_cache(cache: bool | str | os.PathLike | None, refs, pattern, max_file_size):
     if cache is False or not refs or any(r.data is not None for r in refs):
         return None
-    root = default_cache_dir() if cache in (None, True) else Path(os.fspath(cache)).expanduser()
     first = refs[0]
-    # The folder the ids are relative to: the id "a/b.md" of "/x/a/b.md" gives "/x".
+    # The folder the ids are relative to: the id "a/b.md" of "/x/a/b.md" gives "/x/".
     base = os.path.abspath(first.path)[: -len(first.article_id)]
+    return _cache_of(cache, base, pattern, max_file_size)
+
+
+def _cache_of(cache: bool | str | os.PathLike | None, base: str, pattern, max_file_size):
+    """The cache of the files below ``base`` (their ids are relative to it)."""
+    root = default_cache_dir() if cache in (None, True) else Path(os.fspath(cache)).expanduser()
     return LoadCache(root, {"base": base, "pattern": pattern, "max_file_size": max_file_size})
 
 
@@ -394,9 +399,8 @@ def _read_cache_early(source, cache, pattern, max_file_size):
     folder = Path(os.fspath(source)).expanduser()
     if not folder.is_dir():
         return None
-    root = default_cache_dir() if cache in (None, True) else Path(os.fspath(cache)).expanduser()
-    key = {"base": os.path.abspath(folder) + os.sep, "pattern": pattern}
-    store = LoadCache(root, {**key, "max_file_size": max_file_size})
+    # the base _open_cache finds for this folder's files, so the same cache
+    store = _cache_of(cache, os.path.abspath(folder) + os.sep, pattern, max_file_size)
     reader = ThreadPoolExecutor(1, thread_name_prefix="newsnb-cache")
     future = reader.submit(store.read_quietly)
     reader.shutdown(wait=False)  # the thread ends when the read does

@@ -16,7 +16,7 @@ import pytest
 
 import newsnb
 import newsnb.loader
-from newsnb.cache import default_cache_dir
+from newsnb.cache import LoadCache, default_cache_dir
 
 
 def assert_same(a: newsnb.Corpus, b: newsnb.Corpus) -> None:
@@ -256,3 +256,27 @@ def test_progress_bar_off_and_on(folder: Path, capsys: pytest.CaptureFixture[str
     newsnb.load(folder, cache=False, progress=True)
     assert "newsnb: parsing" in capsys.readouterr().err
     time.sleep(0)
+
+
+def test_a_folder_cache_is_read_while_the_folder_is_walked(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    newsnb.load(folder, cache=cache)
+    calls: list[str] = []
+    real_read, real_quiet = LoadCache.read, LoadCache.read_quietly
+
+    def read(self: LoadCache) -> object:
+        calls.append("read")
+        return real_read(self)
+
+    def read_quietly(self: LoadCache) -> object:
+        calls.append("early")
+        return real_quiet(self)
+
+    monkeypatch.setattr(LoadCache, "read", read)
+    monkeypatch.setattr(LoadCache, "read_quietly", read_quietly)
+    warm = newsnb.load(folder, cache=cache)
+    # the early read found the very cache the files map to: no second read
+    assert calls == ["early"]
+    assert_same(newsnb.load(folder, cache=False), warm)
