@@ -42,9 +42,10 @@ def articles_of(data: Data) -> pd.DataFrame:
         return data
     if _dask_backend(data) is not None:
         raise TypeError(
-            "this function needs the records in memory, and a Dask corpus is not: "
-            "coverage, cooccurrence and gaps (and the charts drawn from them) take it as it "
-            "is; for the others pass corpus.compute(), or a filtered part of it that fits"
+            "this function needs the records in memory, and a Dask corpus keeps them on "
+            "the cluster: pass corpus.compute() (or a filtered part that fits in memory). "
+            "coverage, cooccurrence and gaps, and the charts drawn from them, take the "
+            "Dask corpus as it is"
         )
     raise TypeError(
         f"expected a newsnb.Corpus or an articles DataFrame, got {type(data).__name__}; "

@@ -17,16 +17,12 @@ import pyarrow.compute as pc
 
 from newsnb._data import Data, _codes, _distinct, _require, articles_of
 from newsnb.corpus import Corpus
-
-
-def _arrow_text(values: pd.Series) -> pa.Array:
-    array = pa.array(values.astype("string[pyarrow]").array)
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+from newsnb.tables import arrow_text
 
 
 def _url_keys(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
     """Rows with a URL and their URLs, without spaces, ``#fragment`` or trailing ``/``."""
-    urls = pc.ascii_trim_whitespace(_arrow_text(values))
+    urls = pc.ascii_trim_whitespace(arrow_text(values))
     fragment = pc.fill_null(pc.match_substring(urls, "#"), False)
     if pc.any(fragment).as_py():  # rare: run the regex on those URLs only
         cut = pc.replace_substring_regex(urls.filter(fragment), pattern="#.*$", replacement="")
@@ -59,7 +55,7 @@ def _title_keys(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
     is computed on the UTF-8 bytes of all titles at once with numpy: a Unicode
     regex or word splitting in Arrow is several times slower on 100,000 titles.
     """
-    titles = pc.utf8_lower(_arrow_text(values)).cast(pa.large_string())
+    titles = pc.utf8_lower(arrow_text(values)).cast(pa.large_string())
     titles = pa.concat_arrays([titles]) if titles.offset else titles  # no slice offset
     n = len(titles)
     valid = np.asarray(titles.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
@@ -139,8 +135,8 @@ def _link_keys(
         related_url = encoded.indices.to_numpy(zero_copy_only=False).astype("int64")
         n_url = len(encoded.dictionary)
         # ...and so does the corpus record the URL is (as the loader linked it)
-        ids = _arrow_text(pd.Series(articles.index))
-        cited = pc.index_in(_arrow_text(data.related["in_corpus_id"]), value_set=ids)
+        ids = arrow_text(pd.Series(articles.index))
+        cited = pc.index_in(arrow_text(data.related["in_corpus_id"]), value_set=ids)
         cited = np.asarray(pc.fill_null(cited, -1).to_numpy(zero_copy_only=False))[rows][inside]
         linked = cited >= 0
         rec = np.concatenate([related_rec, cited[linked]]).astype("int64")
@@ -317,7 +313,7 @@ def stories(
     starts = np.flatnonzero(np.concatenate([[True], labels[1:] != labels[:-1]]))[: len(labels)]
     ends = np.append(starts[1:], len(labels)).astype("int64")
     story_ids = labels[starts]
-    ids = _arrow_text(pd.Series(articles.index.take(member)))
+    ids = arrow_text(pd.Series(articles.index.take(member)))
     # providers of each story, in order of first appearance (one row per story and provider)
     p_codes, p_names = _codes(articles["provider_name"])
     pairs = pd.DataFrame({"s": labels, "p": p_codes[member]}).drop_duplicates()

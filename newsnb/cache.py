@@ -93,9 +93,13 @@ class LoadCache:
 
     # -- reading --------------------------------------------------------------------
 
-    def read(self) -> Cached | None:
-        """The cached entry, or ``None`` (with a :class:`CacheWarning` if it was bad)."""
-        cached, why = self.read_quietly()
+    def read(self, found: tuple[Cached | None, str | None] | None = None) -> Cached | None:
+        """The cached entry, or ``None`` (with a :class:`CacheWarning` if it was bad).
+
+        ``found`` is what an earlier :meth:`read_quietly` of this cache returned
+        (the loader reads it in a thread); it is reported here instead of read again.
+        """
+        cached, why = found if found is not None else self.read_quietly()
         return self._bad(why) if why else cached
 
     def read_quietly(self) -> tuple[Cached | None, str | None]:

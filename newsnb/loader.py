@@ -520,16 +520,13 @@ def _load(source, strict, pattern, cache, progress, workers, max_file_size) -> C
     store = _open_cache(cache, refs, pattern, max_file_size)
     cached = None
     if store is not None:
-        if early is not None and early[0].folder == store.folder:
-            cached, why = early_result
-            if why:
-                store._bad(why)
-        else:
-            cached = store.read()
+        same = early is not None and early[0].folder == store.folder
+        cached = store.read(early_result if same else None)
     keep: set[str] = set()
     if cached is not None:
         ids = [r.article_id for r in refs]
         keep = unchanged_ids(cached, ids, *_stats(refs), _file_digest)
+    keep_ids = pa.array(list(keep), pa.large_string())  # for Arrow joins below
     # keep holds ids of refs only, so all of them kept means nothing to parse
     todo = [] if len(keep) == len(refs) else [r for r in refs if r.article_id not in keep]
     fresh, files = _parse_all(
@@ -540,17 +537,16 @@ def _load(source, strict, pattern, cache, progress, workers, max_file_size) -> C
     elif not todo and len(keep) == len(cached.manifest) == len(refs):
         frames = cached.frames  # nothing changed: the cached tables as they are
     else:
-        frames = _assemble(refs, keep, cached, fresh)
+        frames = _assemble(refs, keep_ids, cached, fresh)
     if store is not None and (todo or cached is None or len(keep) != len(cached.manifest)):
         previous = cached.manifest if cached is not None else None
-        store.write(_manifest(previous, keep, files), frames)
+        store.write(_manifest(previous, keep_ids, files), frames)
     return Corpus.from_frames(frames, source=label)
 
 
-def _assemble(refs, keep, cached, fresh):
-    """Cached rows of unchanged files + fresh rows, in the order of ``refs``."""
+def _assemble(refs, keep_ids, cached, fresh):
+    """Cached rows of unchanged files (``keep_ids``) + fresh rows, in the order of ``refs``."""
     ids = pa.array([r.article_id for r in refs], pa.large_string())
-    keep_ids = pa.array(list(keep), pa.large_string())
     old = cached.frames
 
     def merged(table: str, key: Any) -> pd.DataFrame:
@@ -587,12 +583,12 @@ def _ranks(values: Any, order: pa.Array) -> np.ndarray:
     return pc.index_in(arrow_text(values), value_set=order).to_numpy(zero_copy_only=False)
 
 
-def _manifest(previous, keep, files):
-    """Manifest rows: unchanged files as before, parsed files as just read."""
+def _manifest(previous, keep_ids, files):
+    """Manifest rows: unchanged files (``keep_ids``) as before, parsed files as just read."""
     fresh = manifest_frame(files)
-    if previous is None or not keep:
+    if previous is None or not len(keep_ids):
         return fresh
-    kept = previous[_member(previous["article_id"], pa.array(list(keep), pa.large_string()))]
+    kept = previous[_member(previous["article_id"], keep_ids)]
     return pd.concat([kept, fresh], ignore_index=True)
 
 
