@@ -7,6 +7,7 @@ in the main process, in a process pool and on Dask workers.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Any
 
@@ -40,6 +41,10 @@ try:  # Rust parser; optional (extra "fast"), see README "Why each dependency"
     import yaml_rs as _yaml_rs
 except ImportError:  # pragma: no cover - exercised when the extra is absent
     _yaml_rs = None
+
+#: Whether :func:`parse_yaml` may use the fast path; ``NEWSNB_FAST_YAML=0`` in
+#: the environment turns it off (every record then goes through PyYAML).
+FAST_PATH = os.environ.get("NEWSNB_FAST_YAML", "1").strip() != "0"
 
 #: Deepest nesting of mappings and lists a record may have.
 MAX_DEPTH = 100
@@ -223,7 +228,7 @@ def parse_yaml(text: str, *, fast: bool = True) -> Any:
     >>> parse_yaml("title: Hello\\nquality: 3")
     {'title': 'Hello', 'quality': 3}
     """
-    if fast and _yaml_rs is not None:
+    if fast and FAST_PATH and _yaml_rs is not None:
         data = _fast_load(text)
         if data is not _UNSURE:
             return data

@@ -17,6 +17,7 @@ import io
 import operator
 import os
 import re
+import stat
 import sys
 import warnings
 from collections.abc import Iterable, Iterator
@@ -186,7 +187,7 @@ def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, int, int]:
         data, size, mtime_ns = ref.data, len(ref.data), 0
     else:
         try:
-            with open(ref.path, "rb") as handle:
+            with _open_regular(ref.path) as handle:
                 info = os.fstat(handle.fileno())
                 size, mtime_ns = info.st_size, info.st_mtime_ns
                 if size > max_file_size:
@@ -203,6 +204,50 @@ def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, int, int]:
     if len(data) > max_file_size:
         raise RecordError(ref.path, _too_big(len(data), max_file_size))
     return data, size, mtime_ns
+
+
+# A named pipe blocks open() until a writer comes (forever, in a corpus folder),
+# and opening a device can have effects of its own: only regular files are opened.
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+# O_NONBLOCK: should a pipe replace the file between the stat and the open, the
+# open still returns at once (and the fstat below refuses it).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def _opener(path: str, flags: int) -> int:
+    return os.open(path, _OPEN_FLAGS | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
+def _open_regular(path: str) -> IO[bytes]:
+    """Open a regular file for reading; a :class:`RecordError` for anything else."""
+    _check_regular(path, os.stat(path).st_mode)
+    handle = open(path, "rb", opener=_opener)  # noqa: SIM115 - returned open
+    try:
+        _check_regular(path, os.fstat(handle.fileno()).st_mode)
+    except RecordError:
+        handle.close()
+        raise
+    return handle
+
+
+def _check_regular(path: str, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise RecordError(path, "this is a folder, not a file")
+    kind = _NOT_REGULAR.get(stat.S_IFMT(mode), "not a file of any known kind")
+    if os.path.islink(path):
+        kind = f"a symbolic link to {kind}"
+    raise RecordError(
+        path,
+        f"not a regular file: {kind}; newsnb reads only regular files, so it was not opened "
+        "(move it out of the folder, or load with a pattern that leaves it out)",
+    )
 
 
 def _too_big(size: int, limit: int) -> str:
@@ -279,14 +324,16 @@ def _digest(data: bytes) -> str:
 
 def _file_digest(path: str) -> str | None:
     try:
-        with open(path, "rb") as handle:
+        with _open_regular(path) as handle:
             return _digest(handle.read())
-    except OSError:
+    except (OSError, RecordError):
         return None
 
 
 # Below this many files a process pool costs more (start-up, pickling) than it saves.
 PARALLEL_MIN_FILES = 2_000
+#: Files per chunk of a parallel load: (fewest, most).
+CHUNK_FILES = (500, 5_000)
 
 
 def _parse_all(
@@ -303,7 +350,8 @@ def _parse_all(
     parallel = workers > 1 and not any(r.data is not None for r in refs)
     # A few chunks per worker balance the load; 500..5,000 files keep the
     # per-chunk overhead small and the per-chunk lists (see _parse_chunk) bounded.
-    size = min(5_000, max(500, -(-len(refs) // (workers * 4)))) if parallel else 2_000
+    fewest, most = CHUNK_FILES
+    size = min(most, max(fewest, -(-len(refs) // (workers * 4)))) if parallel else 2_000
     chunks = [refs[i : i + size] for i in range(0, len(refs), size)]
     pieces: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
     files: list[tuple[str, str, int, int, str]] = []

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import socket
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+from _modes import MODES, Outcome, run_isolated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -307,3 +309,63 @@ def test_arbitrary_bytes_never_raise_and_strict_matches_errors(
                 newsnb.load(folder / name, strict=True, cache=False)
         else:
             assert len(newsnb.load(folder / name, strict=True, cache=False)) == 1
+
+
+# -- files that are not regular files: never opened, so nothing can hang ----------------
+
+SPECIAL = {
+    "fifo.md": "not a regular file: a named pipe (FIFO)",
+    "link-to-fifo.md": "not a regular file: a symbolic link to a named pipe (FIFO)",
+    "socket.md": "not a regular file: a socket",
+    "null.md": "not a regular file: a symbolic link to a character device",
+}
+
+
+@pytest.fixture(scope="module")
+def special_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("special")
+    (folder / "good.md").write_text(GOOD)
+    os.mkfifo(folder / "fifo.md")
+    os.symlink(folder / "fifo.md", folder / "link-to-fifo.md")
+    os.symlink("/dev/null", folder / "null.md")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(folder / "socket.md"))  # the socket file stays after close
+    return folder
+
+
+@pytest.fixture(scope="module")
+def special_outcomes(special_folder: Path) -> dict[str, Outcome]:
+    # in a child process with a timeout: a FIFO opened for reading blocks forever
+    jobs = [(mode, special_folder) for mode in MODES]
+    jobs += [("fast", special_folder / "fifo.md")]
+    jobs += [("fast", [special_folder / "good.md", special_folder / "link-to-fifo.md"])]
+    outcomes = run_isolated(jobs, timeout=60)
+    return {f"{o.mode}:{i}" if i >= len(MODES) else o.mode: o for i, o in enumerate(outcomes)}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_fifos_sockets_and_devices_never_hang_a_load(
+    special_folder: Path, special_outcomes: dict[str, Outcome], mode: str
+) -> None:
+    outcome = special_outcomes[mode]
+    if mode == "strict":  # raised for the first of them, in path order
+        assert outcome.reason("fifo.md").startswith(SPECIAL["fifo.md"])
+        return
+    assert outcome.status == "ok", outcome.status
+    assert outcome.titles == {"good.md": "A good record"}
+    assert sorted(outcome.errors) == sorted(SPECIAL)
+    for name, reason in SPECIAL.items():
+        assert outcome.reason(name).startswith(reason), (name, outcome.errors[name])
+        assert "newsnb reads only regular files" in outcome.errors[name]
+    assert outcome.entries == len(os.listdir(special_folder))
+
+
+def test_a_fifo_given_explicitly_never_hangs(special_outcomes: dict[str, Outcome]) -> None:
+    alone, listed = (
+        special_outcomes[f"fast:{len(MODES)}"],
+        special_outcomes[f"fast:{len(MODES) + 1}"],
+    )
+    assert alone.status == "ok" and alone.titles == {}
+    assert alone.reason("fifo.md").startswith(SPECIAL["fifo.md"])
+    assert listed.status == "ok" and listed.titles == {"good.md": "A good record"}
+    assert listed.reason("link-to-fifo.md").startswith(SPECIAL["link-to-fifo.md"])
