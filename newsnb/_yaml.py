@@ -46,13 +46,16 @@ except ImportError:  # pragma: no cover - exercised when the extra is absent
 #: the environment turns it off (every record then goes through PyYAML).
 FAST_PATH = os.environ.get("NEWSNB_FAST_YAML", "1").strip() != "0"
 
-#: Deepest nesting of mappings and lists a record may have.
+#: Deepest nesting of mappings and lists a record may have, below its top level.
+#: Real records nest 4 levels; both parsers crash (overflowing the C stack) at
+#: ~10,000-25,000 levels on an 8 MB stack, far fewer on a thread's smaller one,
+#: so the depth is measured *before* either parser sees the text.
 MAX_DEPTH = 100
-_TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep; flatten it"
 
-#: Upper bound on the number of nodes a document may expand to once its
-#: aliases are followed; a "billion laughs" document is far above it.
-MAX_EXPANDED_NODES = 200_000
+#: Aliases may expand a record to this many times the characters of its front
+#: matter (with a floor, for small records), counting scalar text and nodes.
+MAX_EXPANSION_FACTOR = 10
+MIN_EXPANSION = 1_000_000
 
 # The fast path (yaml-rs, YAML 1.2) and PyYAML's safe loader (YAML 1.1) agree
 # on what records hold (quoted text, decimal ints, ISO timestamps, true/false)
@@ -107,6 +110,7 @@ def _fast_load(text: str) -> Any:
     if (
         "!" in text  # tags
         or "<<" in text  # merge keys
+        or "*" in text  # aliases: yaml-rs expands them itself (it aborted on an alias bomb)
         or "\t" in text
         or _RISKY_AFTER_COLON.search(text) is not None
         or _RISKY_AFTER_DASH.search(text) is not None
@@ -118,8 +122,6 @@ def _fast_load(text: str) -> Any:
         data = _yaml_rs.loads(text)
     except Exception:  # any doubt: let the safe loader decide
         return _UNSURE
-    if "*" in text:  # aliases: refuse a bomb before walking the result
-        _check_expansion(data)
     return data if _same_in_yaml11(data) else _UNSURE
 
 
@@ -129,14 +131,11 @@ _UNSURE = object()
 def _same_in_yaml11(data: Any) -> bool:
     """Whether PyYAML's safe loader certainly gives ``data`` for the same text.
 
-    Walks level by level (no recursion; this runs for every record) and also
-    enforces :data:`MAX_DEPTH`, raising :class:`YAMLProblem` past it.
+    Walks level by level (no recursion; this runs for every record; the text
+    was checked to nest at most :data:`MAX_DEPTH` levels).
     """
-    level, depth = [data], 0
+    level = [data]
     while level:
-        depth += 1
-        if depth > MAX_DEPTH + 1:
-            raise YAMLProblem(_TOO_DEEP)
         below: list[Any] = []
         for item in level:
             kind = type(item)
@@ -172,21 +171,6 @@ def _same_in_yaml11(data: Any) -> bool:
     return True
 
 
-def _check_depth(data: Any) -> None:
-    level, depth = [data], 0
-    while level:
-        depth += 1
-        if depth > MAX_DEPTH + 1:
-            raise YAMLProblem(_TOO_DEEP)
-        below: list[Any] = []
-        for item in level:
-            if isinstance(item, dict):
-                below.extend(item.values())
-            elif isinstance(item, list):
-                below.extend(item)
-        level = below
-
-
 class YAMLProblem(Exception):
     """A front matter block is not valid YAML; ``line`` is 1-based in the block."""
 
@@ -220,33 +204,127 @@ def parse_yaml(text: str, *, fast: bool = True) -> Any:
     Raises
     ------
     YAMLProblem
-        The text is not valid YAML, uses a tag that is not safe, or expands
-        past :data:`MAX_EXPANDED_NODES` through aliases.
+        The text is not valid YAML, uses a tag that is not safe, nests deeper
+        than :data:`MAX_DEPTH`, or its aliases expand it past
+        :data:`MAX_EXPANSION_FACTOR` times its size.
 
     Examples
     --------
     >>> parse_yaml("title: Hello\\nquality: 3")
     {'title': 'Hello', 'quality': 3}
     """
-    if fast and FAST_PATH and _yaml_rs is not None:
+    fast_parser_may_read = _check_nesting(text)
+    if fast and FAST_PATH and _yaml_rs is not None and fast_parser_may_read:
         data = _fast_load(text)
         if data is not _UNSURE:
             return data
+    return _safe_load(text)
+
+
+def _safe_load(text: str) -> Any:
+    """PyYAML's safe load, with the aliases' expanded size checked before construction."""
+    loader = _Loader(text)
     try:
-        data = yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "*" in text:
+            _check_expansion(node, len(text))
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise _explain(exc) from None
     except yaml.YAMLError as exc:
         raise YAMLProblem(str(exc).splitlines()[0] or "invalid YAML") from None
     except RecursionError:
-        raise YAMLProblem(_TOO_DEEP) from None
+        raise YAMLProblem(_too_deep(MAX_DEPTH + 2, exact=False)) from None
     except (ValueError, TypeError, OverflowError) as exc:
         # a value PyYAML's constructors cannot build; never let it escape a load
         raise YAMLProblem(f"a value cannot be read: {exc}") from None
-    if "*" in text:
-        _check_expansion(data)
-    _check_depth(data)
-    return data
+    finally:
+        loader.dispose()
+
+
+# -- nesting depth, measured before any parser sees the text ----------------------------
+
+# Block nesting needs indentation or a chain of "- ", "? ", ": " indicators at
+# the start of a line: a node starting in column c is at most 2c + 2 levels
+# deep (a block mapping's sequence may sit at the key's column, nothing else
+# may).  Flow nesting needs a "[" or "{" per level.  So with every line's
+# leading run of spaces and indicators shorter than _RUN and fewer than
+# _FLOW brackets, the text nests at most 2 * _RUN + _FLOW <= MAX_DEPTH + 1
+# levels (the top mapping included), whatever it holds: two counts and one
+# regex, ~3 µs a record.  Only other texts have their depth measured exactly.
+_RUN = 24
+_FLOW = MAX_DEPTH + 1 - 2 * _RUN
+_DEEP_START = re.compile(rf"[ \t?:-]{{{_RUN}}}")
+_DEEP_LINE = re.compile(rf"\n[ \t?:-]{{{_RUN}}}")
+# line breaks other than \n, which the cheap bound does not see (YAML 1.1 has NEL, LS, PS)
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+# Past the limit, the depth is measured on only up to this many levels: libyaml
+# checks every open flow level at each token, so measuring n levels costs n**2
+# (25,000 levels took 1.7 s; 5,000 take 0.07 s).
+_MEASURED = 5_000
+
+
+def _check_nesting(text: str) -> bool:
+    """Raise :class:`YAMLProblem` if ``text`` nests deeper than :data:`MAX_DEPTH`.
+
+    Returns whether yaml-rs may read the text too (``False`` when libyaml
+    stopped on an error before the end: yaml-rs, more lenient, could go on
+    into deeper nesting than was measured).
+    """
+    odd_breaks = not text.isascii() and any(b in text for b in _OTHER_BREAKS)
+    if (
+        text.count("[") + text.count("{") < _FLOW
+        and _DEEP_LINE.search(text) is None
+        and _DEEP_START.match(text) is None
+        and not odd_breaks
+        and "\r" not in text
+    ):
+        return True
+    depth, line, complete = _measure_depth(text)
+    if depth > MAX_DEPTH + 1:
+        raise YAMLProblem(_too_deep(depth, exact=complete), line)
+    return complete and not odd_breaks
+
+
+def _measure_depth(text: str) -> tuple[int, int | None, bool]:
+    """(deepest nesting, 1-based line where it passed the limit, whether the scan saw it all).
+
+    libyaml's event parser keeps its state on the heap (unlike the composers,
+    which recurse), so it reads any depth without crashing.
+    """
+    loader = _SafeLoader(text)
+    depth = deepest = 0
+    line = None
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > deepest:
+                    deepest = depth
+                    if depth == MAX_DEPTH + 2:
+                        line = event.start_mark.line + 1
+                    elif depth > _MEASURED + 1:
+                        return depth, line, False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return deepest, line, True
+    except yaml.YAMLError:
+        return deepest, line, False
+    finally:
+        loader.dispose()
+
+
+def _too_deep(depth: int, exact: bool = True) -> str:
+    """The reason for a document nested ``depth`` levels (the top one included) or, if
+    not ``exact``, deeper than ``depth - 1`` levels."""
+    levels = f"{depth - 1:,}" if exact else f"more than {depth - 2:,}"
+    return (
+        f"the YAML is nested {levels} levels deep (newsnb's limit is {MAX_DEPTH}); "
+        "flatten it: no record needs more than a few levels"
+    )
 
 
 def _explain(exc: yaml.MarkedYAMLError) -> YAMLProblem:
@@ -286,33 +364,56 @@ def _tag_of(problem: str) -> str:
     return match.group(1).replace("tag:yaml.org,2002:", "!!")
 
 
-def _check_expansion(data: Any) -> None:
-    """Refuse documents whose aliases expand to more than MAX_EXPANDED_NODES.
+def _check_expansion(root: yaml.Node, size: int) -> None:
+    """Refuse a document whose aliases expand it past its expansion limit.
 
-    Aliases are shared objects after parsing, so parsing itself is cheap; the
-    danger is the code that walks the result.  Sizes are memoised by object
-    identity, so this walk is linear in the number of *distinct* nodes.
+    After composing, an alias is the very node its anchor names, so the graph
+    is no bigger than the text; what aliases multiply is the text every later
+    step (the tables, the cache) copies.  This walk adds up the characters of
+    every scalar and one per node as if the aliases were expanded, memoised by
+    node, so it is linear in the text: a 516 KB file whose 500 KB string is
+    referenced 4,000 times expands to 2 GB and is refused here.
     """
-    sizes: dict[int, int] = {}
+    limit = max(MIN_EXPANSION, MAX_EXPANSION_FACTOR * size)
+    # node -> (expanded size, levels of collections from it down)
+    known: dict[int, tuple[int, int]] = {}
+    open_nodes: set[int] = set()
 
-    def size(obj: Any, depth: int) -> int:
-        if depth > MAX_DEPTH:
-            raise YAMLProblem(_TOO_DEEP)
-        key = id(obj)
-        if key in sizes:
-            return sizes[key]
-        if isinstance(obj, dict):
-            total = 1 + sum(size(v, depth + 1) for v in obj.values())
-        elif isinstance(obj, list):
-            total = 1 + sum(size(v, depth + 1) for v in obj)
-        else:
-            return 1
-        sizes[key] = total
-        if total > MAX_EXPANDED_NODES:
-            raise YAMLProblem(
-                f"YAML aliases expand this record to over {MAX_EXPANDED_NODES:,} values "
-                "(an 'alias bomb'); remove the anchors (&) and aliases (*)"
-            )
-        return total
+    def expanded(node: yaml.Node, depth: int) -> tuple[int, int]:
+        key = id(node)
+        found = known.get(key)
+        if found is None:
+            if isinstance(node, yaml.ScalarNode):
+                found = (len(node.value) + 1, 0)
+            else:
+                if key in open_nodes:
+                    raise YAMLProblem(
+                        "a YAML alias refers to the collection it is in (a structure that "
+                        "contains itself); remove the alias (*) or the anchor (&)",
+                        node.start_mark.line + 1,
+                    )
+                if depth > MAX_DEPTH:
+                    raise YAMLProblem(_too_deep(MAX_DEPTH + 2, exact=False))
+                open_nodes.add(key)
+                children: Any = node.value
+                if isinstance(node, yaml.MappingNode):
+                    children = [item for pair in children for item in pair]
+                total, below = 1, 0
+                for child in children:
+                    child_size, child_levels = expanded(child, depth + 1)
+                    total += child_size
+                    below = max(below, child_levels)
+                open_nodes.discard(key)
+                found = (total, below + 1)
+                if total > limit:
+                    raise YAMLProblem(
+                        f"YAML aliases expand this record to more than {limit:,} characters, "
+                        f"{MAX_EXPANSION_FACTOR} times the size of its front matter (an 'alias "
+                        "bomb'); remove the anchors (&) and aliases (*)"
+                    )
+            known[key] = found
+        if depth + found[1] > MAX_DEPTH + 1:  # an alias can nest a collection deeper
+            raise YAMLProblem(_too_deep(MAX_DEPTH + 2, exact=False))
+        return found
 
-    size(data, 0)
+    expanded(root, 0)

@@ -291,8 +291,12 @@ def _parse_into(
     files = []
     for ref in refs:
         try:
-            data, size, mtime_ns = _read(ref, max_file_size)
-            record = parse_record(data, ref.path)
+            try:
+                data, size, mtime_ns = _read(ref, max_file_size)
+                record = parse_record(data, ref.path)
+            except MemoryError:
+                data = record = None  # let go of what the file took before going on
+                raise RecordError(ref.path, _OUT_OF_MEMORY) from None
         except RecordError as exc:
             if strict:
                 raise
@@ -301,6 +305,16 @@ def _parse_into(
         builder.add(ref.article_id, ref.path, record)
         files.append((ref.article_id, ref.path, size, mtime_ns, _digest(data)))
     return files
+
+
+_OUT_OF_MEMORY = (
+    "newsnb ran out of memory parsing this file; it was skipped and the load went on "
+    "(check it for something huge, or load it on a machine with more memory)"
+)
+_WORKER_DIED = (
+    "the process parsing this file died (a parser crashed on it, or the system ran out of "
+    "memory); it was skipped and the load went on: please report the file to newsnb"
+)
 
 
 def _parse_chunk(
@@ -374,6 +388,26 @@ def _parse_all(
 
 
 def _pool_map(chunks, workers, max_file_size, strict):
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    try:
+        with _pool(workers) as pool:
+            for result in pool.map(
+                _parse_chunk, chunks, [max_file_size] * len(chunks), [strict] * len(chunks)
+            ):
+                done += 1
+                yield result
+    except BrokenProcessPool:
+        # A worker died (killed by the system, or a crash in a parser): no file
+        # may take the load down with it, so the chunks not parsed yet are
+        # parsed again one file at a time, and a file that kills its process
+        # again becomes an errors row.
+        for chunk in chunks[done:]:
+            yield _parse_isolated(chunk, max_file_size, strict)
+
+
+def _pool(workers: int) -> Any:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -383,10 +417,36 @@ def _pool_map(chunks, workers, max_file_size, strict):
     # forking a threaded process (a lock held by another thread) does not
     # reach them.  Elsewhere (macOS, Windows) fork is unsafe or absent: spawn.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method)) as pool:
-        yield from pool.map(
-            _parse_chunk, chunks, [max_file_size] * len(chunks), [strict] * len(chunks)
-        )
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+
+
+def _parse_isolated(
+    refs: list[FileRef], max_file_size: int, strict: bool
+) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, int, int, str]]]:
+    """:func:`_parse_chunk` with each file in a worker process of its own making."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pieces: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
+    files: list[tuple[str, str, int, int, str]] = []
+    pool = _pool(1)
+    try:
+        for ref in refs:
+            try:
+                part, part_files = pool.submit(_parse_chunk, [ref], max_file_size, strict).result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True)
+                pool = _pool(1)
+                if strict:
+                    raise RecordError(ref.path, _WORKER_DIED) from None
+                builder = TableBuilder()
+                builder.add_error(ref.path, _WORKER_DIED)
+                part, part_files = builder.frames(link=False), []
+            for table, frame in part.items():
+                pieces[table].append(frame)
+            files.extend(part_files)
+    finally:
+        pool.shutdown(wait=True)
+    return {table: concat(table, pieces[table]) for table in TABLES}, files
 
 
 def _progress_bar(total: int, progress: bool | None) -> Any:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import signal
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -69,7 +71,10 @@ CASES: dict[str, tuple[bytes, tuple[str, object]]] = {
         f'---\ntitle: big\npublishedDateTime: 2024-01-01\nexcerpt: "{"x" * 5_000_000}"\n---\n'.encode(),
         ("loaded", []),
     ),
-    "deep-nesting.md": (nested(5_000).encode(), ("error", "nested more than 100 levels deep")),
+    "deep-nesting.md": (
+        nested(5_000).encode(),
+        ("error", "line 3: the YAML is nested 5,000 levels deep (newsnb's limit is 100)"),
+    ),
     "impossible-date.md": (
         b"---\ntitle: x\npublishedDateTime: 2024-02-30\n---\n",
         ("loaded", ["publishedDateTime"]),
@@ -369,3 +374,126 @@ def test_a_fifo_given_explicitly_never_hangs(special_outcomes: dict[str, Outcome
     assert alone.reason("fifo.md").startswith(SPECIAL["fifo.md"])
     assert listed.status == "ok" and listed.titles == {"good.md": "A good record"}
     assert listed.reason("link-to-fifo.md").startswith(SPECIAL["link-to-fifo.md"])
+
+
+# -- inputs that crashed the interpreter: deep nesting, alias amplification -----------------
+
+
+def _amplified(references: int) -> str:
+    """516 KB of text whose one 500 KB string is referenced ``references`` times."""
+    items = "\n".join(
+        f"  - title: *big\n    webUrl: https://x.example/{i}" for i in range(references)
+    )
+    return f'---\ntitle: amplified\nexcerpt: &big "{"x" * 500_000}"\nrelated:\n{items}\n---\n'
+
+
+# the file (all under 10 MB) -> words of its errors row
+CRASHERS = {
+    # libyaml's composer and yaml-rs recurse once per level: SIGSEGV at ~25,000
+    "deep-flow.md": (
+        "---\nk: " + "[" * 25_000 + "]" * 25_000 + "\n---\n",
+        "line 2: the YAML is nested more than 5,000 levels deep (newsnb's limit is 100)",
+    ),
+    "deep-flow-mappings.md": (
+        "---\nk: " + "{a: " * 25_000 + "1" + "}" * 25_000 + "\n---\n",
+        "nested more than 5,000 levels deep",
+    ),
+    "deep-compact-sequence.md": (
+        "---\nk:\n" + "- " * 25_000 + "x\n---\n",
+        "nested more than 5,000 levels",
+    ),
+    "deep-complex-keys.md": ("---\n" + "? " * 25_000 + "x\n---\n", "levels deep"),
+    "deep-indentation.md": (
+        "---\n" + "".join(" " * i + "a:\n" for i in range(4_000)) + " " * 4_000 + "x\n---\n",
+        "nested 3,999 levels deep",
+    ),
+    "deep-mixed.md": (
+        "---\nk:\n" + "- a:\n  " * 10 + "- " * 50 + "[{b: " * 10_000 + "\n---\n",
+        "levels deep",
+    ),
+    # 4,000 aliases of a 500 KB string: 2 GB of text (5 GB of memory), 16,000 aborted yaml-rs
+    "amplified-4000.md": (_amplified(4_000), "an 'alias bomb'"),
+    "amplified-16000.md": (_amplified(16_000), "an 'alias bomb'"),
+    "recursive-alias.md": (
+        "---\ntitle: x\nloop: &a [1, *a]\n---\n",
+        "a YAML alias refers to the collection it is in",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def crash_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    folder = tmp_path_factory.mktemp("crashers")
+    (folder / "good.md").write_text(GOOD)
+    for name, (text, _) in CRASHERS.items():
+        (folder / name).write_text(text)
+    # in a child process: a regression is a crash with a signal, not a dead test run
+    return {o.mode: o for o in run_isolated([(mode, folder) for mode in MODES], timeout=120)}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_deep_nesting_and_alias_bombs_never_crash_a_load(
+    crash_outcomes: dict[str, Outcome], mode: str
+) -> None:
+    outcome = crash_outcomes[mode]
+    if mode == "strict":  # the first bad file, in path order
+        first = min(CRASHERS)
+        assert CRASHERS[first][1] in outcome.reason(first)
+        return
+    assert outcome.status == "ok", outcome.status
+    assert outcome.titles == {"good.md": "A good record"}
+    assert outcome.entries == len(CRASHERS) + 1
+    for name, (_, words) in CRASHERS.items():
+        assert words in outcome.reason(name), (name, outcome.errors[name])
+    for name in CRASHERS:
+        if name.startswith("deep"):
+            assert "limit is 100" in outcome.errors[name]
+
+
+def _failing_on(name: str, failure: Callable[[], None]) -> Callable[..., object]:
+    real = newsnb.loader.parse_record
+
+    def parse(data: bytes, path: str = "<text>") -> object:
+        if os.path.basename(path) == name:
+            failure()
+        return real(data, path)
+
+    return parse
+
+
+def _kill_this_process() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the system's out-of-memory killer does
+
+
+def test_a_worker_process_that_dies_costs_its_file_not_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.md", "b.md", "c.md", "d.md"):
+        (tmp_path / name).write_text(GOOD)
+    monkeypatch.setattr(newsnb.loader, "parse_record", _failing_on("b.md", _kill_this_process))
+    monkeypatch.setattr(newsnb.loader, "CHUNK_FILES", (1, 1))  # one file a chunk: a pool
+    corpus = newsnb.load(tmp_path, workers=2, cache=False)
+    assert corpus.articles.index.tolist() == ["a.md", "c.md", "d.md"]
+    assert corpus.errors["path"].tolist() == [str(tmp_path / "b.md")]
+    assert "the process parsing this file died" in corpus.errors["reason"].iloc[0]
+    with pytest.raises(newsnb.RecordError, match=r"b\.md: the process parsing this file died"):
+        newsnb.load(tmp_path, workers=2, cache=False, strict=True)
+
+
+def _out_of_memory() -> None:
+    raise MemoryError
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_running_out_of_memory_on_a_file_is_an_errors_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    for name in ("a.md", "b.md", "c.md"):
+        (tmp_path / name).write_text(GOOD)
+    monkeypatch.setattr(newsnb.loader, "parse_record", _failing_on("b.md", _out_of_memory))
+    monkeypatch.setattr(newsnb.loader, "CHUNK_FILES", (1, 1))
+    corpus = newsnb.load(tmp_path, workers=workers, cache=False)
+    assert corpus.articles.index.tolist() == ["a.md", "c.md"]
+    assert "ran out of memory" in corpus.errors["reason"].iloc[0]
+    with pytest.raises(newsnb.RecordError, match="ran out of memory"):
+        newsnb.load(tmp_path, workers=workers, cache=False, strict=True)
