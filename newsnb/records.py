@@ -336,8 +336,7 @@ def _timestamp(value: Any, name: Any, warn: _Warn) -> dt.datetime | None:
     if type(value) is dt.datetime and value.tzinfo is _UTC:
         return value
     if isinstance(value, dt.datetime):
-        # A timestamp without an offset is taken as UTC, like the format's 'Z'.
-        return value.astimezone(_UTC) if value.tzinfo else value.replace(tzinfo=_UTC)
+        return _in_utc(value, name, warn)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=_UTC)
     if isinstance(value, str):
@@ -349,10 +348,27 @@ def _timestamp(value: Any, name: Any, warn: _Warn) -> dt.datetime | None:
                 f"could not read {_show(value)} as a date; left empty (use ISO 8601, e.g. 2023-06-01T09:00:00Z)",
             )
             return None
-        warn(name, f"the date was given as quoted text {value!r}; read as a date")
-        return parsed.astimezone(_UTC) if parsed.tzinfo else parsed.replace(tzinfo=_UTC)
+        moment = _in_utc(parsed, name, warn)
+        if moment is not None:
+            warn(name, f"the date was given as quoted text {value!r}; read as a date")
+        return moment
     warn(name, f"expected a date, got {_show(value)}; left empty")
     return None
+
+
+def _in_utc(moment: dt.datetime, name: Any, warn: _Warn) -> dt.datetime | None:
+    # A timestamp without an offset is taken as UTC, like the format's 'Z'.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=_UTC)
+    try:
+        return moment.astimezone(_UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-12:00 is in the year 10000 in UTC
+        warn(
+            name,
+            f"the date {moment.isoformat()} falls outside the years 1 to 9999 once converted "
+            "to UTC, which no table can hold; left empty",
+        )
+        return None
 
 
 def _integer(value: Any, name: Any, warn: _Warn) -> int | None:

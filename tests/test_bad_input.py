@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from _modes import MODES, Outcome, run_isolated
+from _modes import MODES, Outcome, run, run_isolated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -497,3 +497,47 @@ def test_running_out_of_memory_on_a_file_is_an_errors_row(
     assert "ran out of memory" in corpus.errors["reason"].iloc[0]
     with pytest.raises(newsnb.RecordError, match="ran out of memory"):
         newsnb.load(tmp_path, workers=workers, cache=False, strict=True)
+
+
+# -- values that cannot be held: a field warning, never an aborted load ----------------------
+
+
+def _out_of_range(date: str, quoted: bool) -> str:
+    value = f'"{date}"' if quoted else date
+    return (
+        f"---\ntitle: {date}\npublishedDateTime: {value}\n"
+        f"related:\n  - title: r\n    publishedDateTime: {value}\n---\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def out_of_range_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("dates")
+    (folder / "good.md").write_text(GOOD)
+    for i, date in enumerate(["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+05:00"]):
+        (folder / f"plain-{i}.md").write_text(_out_of_range(date, quoted=False))
+        (folder / f"quoted-{i}.md").write_text(_out_of_range(date, quoted=True))
+    return folder
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_timestamps_outside_the_range_after_the_utc_shift_are_field_warnings(
+    out_of_range_folder: Path, mode: str
+) -> None:
+    outcome = run(mode, out_of_range_folder)
+    assert outcome.status == "ok" and not outcome.errors
+    assert sorted(outcome.titles) == [
+        "good.md",
+        "plain-0.md",
+        "plain-1.md",
+        "quoted-0.md",
+        "quoted-1.md",
+    ]
+    for name in ("plain-0.md", "plain-1.md", "quoted-0.md", "quoted-1.md"):
+        warned = outcome.warned(name)
+        for field in ("publishedDateTime", "related[0].publishedDateTime"):
+            assert "falls outside the years 1 to 9999 once converted to UTC" in warned[field]
+            assert outcome.titles[name][:4] in warned[field]  # the date as written
+    corpus = newsnb.load(out_of_range_folder, cache=False)
+    assert corpus.articles["published_at"].isna().sum() == 4
+    assert corpus.related["published_at"].isna().all()
