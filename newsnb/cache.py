@@ -38,6 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsnb._paths import key
 from newsnb.errors import CacheWarning
 from newsnb.tables import SCHEMA, TABLES, retype
 
@@ -234,7 +235,7 @@ def unchanged_ids(
     sizes, mtimes = np.asarray(sizes, np.int64), np.asarray(mtimes, np.int64)
     same = (
         (sizes >= 0)
-        & (np.asarray(paths, dtype=object) == manifest["path"].to_numpy(object))
+        & (np.asarray([key(p) for p in paths], dtype=object) == manifest["path"].to_numpy(object))
         & (sizes == manifest["size"].to_numpy())
         & (mtimes == manifest["mtime_ns"].to_numpy())
     )

@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from newsnb._paths import key, shown
 from newsnb.cache import LoadCache, default_cache_dir, manifest_frame, unchanged_ids
 from newsnb.corpus import Corpus
 from newsnb.errors import RecordError, SourceError
@@ -51,11 +52,14 @@ class FileRef(NamedTuple):
     ``article_id`` is the file's path relative to the source's root, with ``/``
     separators on every platform, so it is the same across runs, machines and
     copies of the folder, and unique even when two folders hold the same name.
+    A name that is not valid UTF-8 keeps its exact bytes in ``path`` (for
+    reading) and gets ``\\xNN`` escapes in ``article_id`` (see :mod:`newsnb._paths`).
     """
 
     path: str
     article_id: str
     data: bytes | None = None  # already-read content (file objects)
+    error: str | None = None  # why it cannot be read, known when it was found
 
 
 def resolve(source: Source, pattern: str = "*.md") -> tuple[list[FileRef], str]:
@@ -65,16 +69,18 @@ def resolve(source: Source, pattern: str = "*.md") -> tuple[list[FileRef], str]:
     ----------
     source
         A folder (every ``*.md`` below it, recursively; hidden folders such as
-        ``.git`` or ``.ipynb_checkpoints`` are skipped), a glob pattern
-        (``"news/**/*.md"``), one file, an open file object, or an iterable of
-        those.  Explicit files are read whatever their extension.
+        ``.git`` or ``.ipynb_checkpoints`` are skipped, and links to folders
+        are not followed), a glob pattern (``"news/**/*.md"``), one file, an
+        open file object, or an iterable of those.  Explicit files are read
+        whatever their extension.
     pattern : str
         Which file names a folder source takes (``fnmatch`` syntax).
 
     Returns
     -------
     (list of FileRef, str)
-        The files and a label of the source for display.
+        The files (and the folders that could not be listed, with their
+        ``error``) and a label of the source for display.
 
     Raises
     ------
@@ -87,27 +93,41 @@ def resolve(source: Source, pattern: str = "*.md") -> tuple[list[FileRef], str]:
     >>> [r.article_id for r in refs]
     ['000_0a11965b53a2d29e.txt', '004_8888327907d4a66b.txt']
     """
+    refs, label, _ = _resolve(source, pattern)
+    return refs, label
+
+
+def _resolve(source: Source, pattern: str) -> tuple[list[FileRef], str, str | None]:
+    """:func:`resolve`, and the folder the ids are relative to (``None`` for file objects)."""
     if hasattr(source, "read"):
-        return [_from_stream(source, 0)], getattr(source, "name", "<stream>")  # type: ignore[arg-type]
+        name = getattr(source, "name", "<stream>")
+        return [_from_stream(source, 0)], shown(str(name)), None  # type: ignore[arg-type]
     if isinstance(source, (str, os.PathLike)):
         text = os.fspath(source)
         path = Path(text).expanduser()
         if path.is_dir():
-            return _walk(path, pattern), text
+            return _walk(path, pattern), shown(text), _folder(path)
         if path.exists() or path.is_symlink():
-            return [FileRef(str(path), path.name)], text
+            return [FileRef(str(path), key(path.name))], shown(text), _folder(path.parent)
         if _GLOB_MAGIC & set(text):
-            return _glob(text), text
+            refs, base = _glob(text)
+            return refs, shown(text), base
         raise SourceError(
-            f"{text}: no such file or folder; pass a folder of records, a glob such as "
+            f"{shown(text)}: no such file or folder; pass a folder of records, a glob such as "
             f"'news/**/*.md', a file, or a list of files"
         )
     if isinstance(source, Iterable):
-        return _explicit(list(source)), "a list of files"
+        refs, base = _explicit(list(source))
+        return refs, "a list of files", base
     raise SourceError(
         f"cannot load from {type(source).__name__}; pass a folder, a glob, a file path, "
         "a file object or a list of paths"
     )
+
+
+def _folder(path: Path) -> str:
+    """A folder's absolute path with a trailing separator: the base of the ids below it."""
+    return os.path.join(os.path.abspath(path), "")
 
 
 _BY_ID = operator.itemgetter(1)  # FileRef.article_id, without a lambda call per file
@@ -119,7 +139,14 @@ def _walk(root: Path, pattern: str) -> list[FileRef]:
     # symlinked *files* are listed and read (a broken one becomes an errors row).
     top = str(root)
     match = re.compile(fnmatch.translate(pattern)).match
-    for folder, dirs, files in os.walk(top):
+
+    def unlisted(exc: OSError) -> None:
+        # a folder the walk could not list: an errors row, so the account stays complete
+        folder = exc.filename if isinstance(exc.filename, str) else top
+        relative = os.path.relpath(folder, top).replace(os.sep, "/")
+        refs.append(FileRef(folder, key(relative) + "/", error=_folder_reason(folder, exc)))
+
+    for folder, dirs, files in os.walk(top, onerror=unlisted):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         # plain string joins: pathlib costs ~50 us a file, a lot at 100,000 files
         prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/"
@@ -128,12 +155,15 @@ def _walk(root: Path, pattern: str) -> list[FileRef]:
         base = folder + os.sep
         for name in files:
             if match(name):
-                refs.append(FileRef(base + name, prefix + name))
+                article_id = prefix + name
+                if not article_id.isascii() or "\\" in article_id:
+                    article_id = key(article_id)
+                refs.append(FileRef(base + name, article_id))
             else:
                 others += 1
     if not refs and others:
         warnings.warn(
-            f"{root}: no file matches {pattern!r} but {others} other file(s) are there; "
+            f"{shown(top)}: no file matches {pattern!r} but {others} other file(s) are there; "
             "pass pattern='*.txt' (or another pattern) to load them",
             stacklevel=4,
         )
@@ -141,30 +171,55 @@ def _walk(root: Path, pattern: str) -> list[FileRef]:
     return refs
 
 
-def _glob(pattern: str) -> list[FileRef]:
+def _folder_reason(folder: str, exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return (
+            f"the folder's path is {len(folder):,} characters long, more than the system allows, "
+            "so newsnb could not list it and the files in it were not loaded; move the corpus "
+            "to a shorter path or shorten the folder names"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            "permission denied: newsnb cannot list this folder, so the files in it were not "
+            "loaded; give it read and execute permission (chmod +rx)"
+        )
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return (
+            "the folder disappeared while loading (deleted or renamed after its parent was "
+            "listed), so the files in it were not loaded; load again"
+        )
+    return (
+        f"newsnb could not list this folder ({exc.strerror or exc}), so the files in it "
+        "were not loaded"
+    )
+
+
+def _glob(pattern: str) -> tuple[list[FileRef], str]:
     matches = sorted(
         p for p in glob.glob(os.path.expanduser(pattern), recursive=True) if not os.path.isdir(p)
     )
     if not matches:
-        raise SourceError(f"{pattern}: the glob matches no file; check the folder and the pattern")
+        raise SourceError(
+            f"{shown(pattern)}: the glob matches no file; check the folder and the pattern"
+        )
     return _explicit(matches)
 
 
-def _explicit(items: list[Any]) -> list[FileRef]:
+def _explicit(items: list[Any]) -> tuple[list[FileRef], str | None]:
     paths = [Path(os.fspath(p)).expanduser() for p in items if not hasattr(p, "read")]
-    root = Path(os.path.commonpath([p.absolute().parent for p in paths])) if paths else Path()
+    root = Path(os.path.commonpath([p.absolute().parent for p in paths])) if paths else None
     refs, seen = [], set()
     for number, item in enumerate(items):
         if hasattr(item, "read"):
             ref = _from_stream(item, number)
         else:
             path = Path(os.fspath(item)).expanduser()
-            ref = FileRef(str(path), path.absolute().relative_to(root).as_posix())
+            ref = FileRef(str(path), key(path.absolute().relative_to(root).as_posix()))
         if ref.article_id in seen:  # the same file listed twice: one record, not two ids
-            raise SourceError(f"{ref.path}: listed twice in the source; list each file once")
+            raise SourceError(f"{shown(ref.path)}: listed twice in the source; list each file once")
         seen.add(ref.article_id)
         refs.append(ref)
-    return refs
+    return refs, None if root is None else _folder(root)
 
 
 def _from_stream(stream: IO[Any], number: int) -> FileRef:
@@ -172,7 +227,7 @@ def _from_stream(stream: IO[Any], number: int) -> FileRef:
     if isinstance(data, str):
         data = data.encode("utf-8")
     name = getattr(stream, "name", None)
-    label = os.path.basename(name) if isinstance(name, str) else f"<stream {number}>"
+    label = shown(os.path.basename(name)) if isinstance(name, str) else f"<stream {number}>"
     return FileRef(label, label, data)
 
 
@@ -260,7 +315,8 @@ def _too_big(size: int, limit: int) -> str:
 def _os_reason(path: str, exc: OSError) -> str:
     if exc.errno == errno.ENOENT:
         if os.path.islink(path):
-            return f"broken symbolic link: it points to {os.readlink(path)!r}, which does not exist"
+            target = shown(os.readlink(path))
+            return f"broken symbolic link: it points to {target!r}, which does not exist"
         return "the file disappeared while loading (deleted or renamed after the folder was listed); load again"
     if exc.errno == errno.ELOOP:
         return "symbolic link loop: the link points (through other links) back to itself; remove it"
@@ -268,6 +324,11 @@ def _os_reason(path: str, exc: OSError) -> str:
         return "permission denied: newsnb cannot read the file; give it read permission (chmod +r)"
     if exc.errno == errno.EISDIR:
         return "this is a folder, not a file"
+    if exc.errno == errno.ENAMETOOLONG:
+        return (
+            f"the path is {len(path):,} characters long, more than the system allows; move the "
+            "corpus to a shorter path or shorten the names"
+        )
     return f"could not read the file: {exc.strerror or exc}"
 
 
@@ -287,23 +348,26 @@ def parse_refs(
 def _parse_into(
     builder: TableBuilder, refs: Iterable[FileRef], max_file_size: int, strict: bool
 ) -> list[tuple[str, str, int, int, str]]:
-    """Parse files into ``builder``; return (id, path, size, mtime_ns, digest) of each loaded one."""
+    """Parse files into ``builder``; return (id, path key, size, mtime_ns, digest) of each loaded one."""
     files = []
     for ref in refs:
+        where = shown(ref.path)  # the path as tables and messages hold it
         try:
+            if ref.error is not None:
+                raise RecordError(where, ref.error)
             try:
                 data, size, mtime_ns = _read(ref, max_file_size)
-                record = parse_record(data, ref.path)
+                record = parse_record(data, where)
             except MemoryError:
                 data = record = None  # let go of what the file took before going on
-                raise RecordError(ref.path, _OUT_OF_MEMORY) from None
+                raise RecordError(where, _OUT_OF_MEMORY) from None
         except RecordError as exc:
             if strict:
-                raise
-            builder.add_error(ref.path, exc.reason, exc.line)
+                raise RecordError(where, exc.reason, exc.line) from None
+            builder.add_error(where, exc.reason, exc.line)
             continue
-        builder.add(ref.article_id, ref.path, record)
-        files.append((ref.article_id, ref.path, size, mtime_ns, _digest(data)))
+        builder.add(ref.article_id, where, record)
+        files.append((ref.article_id, key(ref.path), size, mtime_ns, _digest(data)))
     return files
 
 
@@ -463,12 +527,9 @@ def _progress_bar(total: int, progress: bool | None) -> Any:
     )
 
 
-def _open_cache(cache: bool | str | os.PathLike | None, refs, pattern, max_file_size):
-    if cache is False or not refs or any(r.data is not None for r in refs):
+def _open_cache(cache: bool | str | os.PathLike | None, refs, base, pattern, max_file_size):
+    if cache is False or not refs or base is None or any(r.data is not None for r in refs):
         return None
-    first = refs[0]
-    # The folder the ids are relative to: the id "a/b.md" of "/x/a/b.md" gives "/x/".
-    base = os.path.abspath(first.path)[: -len(first.article_id)]
     return _cache_of(cache, base, pattern, max_file_size)
 
 
@@ -507,8 +568,8 @@ def _read_cache_early(source, cache, pattern, max_file_size):
     folder = Path(os.fspath(source)).expanduser()
     if not folder.is_dir():
         return None
-    # the base _open_cache finds for this folder's files, so the same cache
-    store = _cache_of(cache, os.path.abspath(folder) + os.sep, pattern, max_file_size)
+    # the base _resolve gives this folder's files, so the same cache
+    store = _cache_of(cache, _folder(folder), pattern, max_file_size)
     reader = ThreadPoolExecutor(1, thread_name_prefix="newsnb-cache")
     future = reader.submit(store.read_quietly)
     reader.shutdown(wait=False)  # the thread ends when the read does
@@ -622,10 +683,10 @@ def _load(source, strict, pattern, cache, progress, workers, max_file_size) -> C
     """:func:`load` with the pandas engine."""
     early = _read_cache_early(source, cache, pattern, max_file_size)
     try:
-        refs, label = resolve(source, pattern)
+        refs, label, base = _resolve(source, pattern)
     finally:
         early_result = early[1].result() if early is not None else None
-    store = _open_cache(cache, refs, pattern, max_file_size)
+    store = _open_cache(cache, refs, base, pattern, max_file_size)
     cached = None
     if store is not None:
         same = early is not None and early[0].folder == store.folder

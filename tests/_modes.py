@@ -17,6 +17,7 @@ prints one ``@@outcome`` JSON line per finished job.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import queue
@@ -137,6 +138,8 @@ class Outcome:
 def _relative(path: str, root: str) -> str:
     if not root:
         return path
+    # tables show undecodable bytes of a file name as U+FFFD: so must the root
+    root = root.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     try:
         return os.path.relpath(path, root).replace(os.sep, "/")
     except ValueError:  # another drive on Windows
@@ -194,19 +197,23 @@ _MARK = "@@outcome "
 
 
 def run_isolated(
-    jobs: list[tuple[str, Any]], timeout: float = 60.0, env: dict[str, str] | None = None
+    jobs: list[tuple[str, Any]],
+    timeout: float = 60.0,
+    env: dict[str, str] | None = None,
+    obey_permissions: bool = False,
 ) -> list[Outcome]:
     """Run ``(mode, source)`` jobs in child processes, each job watched by ``timeout``.
 
     The jobs run one after the other in one child; when a job hangs (no result
     within ``timeout`` seconds) or kills its process, it is reported as such and
     the jobs after it run in a fresh child.  ``source`` is a path or a list of
-    paths (as strings).
+    paths.  ``obey_permissions``: the child cannot read past file permissions
+    even when the tests run as root.
     """
     results: list[Outcome] = []
     pending = [(mode, _jsonable(source)) for mode, source in jobs]
     while pending:
-        done, failure = _child(pending, timeout, env)
+        done, failure = _child(pending, timeout, env, obey_permissions)
         results.extend(done)
         pending = pending[len(done) :]
         if failure is not None:
@@ -221,11 +228,32 @@ def _jsonable(source: Any) -> Any:
     return os.fspath(source)
 
 
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def _drop_root_file_access() -> None:
+    """Before exec: drop the two capabilities that let root ignore file permissions.
+
+    Dropped from the bounding set, they are gone from the program exec'd next
+    (what ``capsh --drop`` does), so even uid 0 gets "permission denied".
+    """
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+    for cap in (cap_dac_override, cap_dac_read_search):
+        if _LIBC.prctl(pr_capbset_drop, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
 def _child(
-    jobs: list[tuple[str, Any]], timeout: float, env: dict[str, str] | None
+    jobs: list[tuple[str, Any]],
+    timeout: float,
+    env: dict[str, str] | None,
+    obey_permissions: bool,
 ) -> tuple[list[Outcome], str | None]:
+    root = obey_permissions and os.geteuid() == 0
     proc = subprocess.Popen(
         [sys.executable, __file__, json.dumps(jobs)],
+        # runs between fork and exec: nothing there imports or allocates
+        preexec_fn=_drop_root_file_access if root else None,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

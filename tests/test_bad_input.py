@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import shutil
 import signal
 import socket
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -208,15 +210,15 @@ def test_file_deleted_or_rewritten_after_listing(
 ) -> None:
     for name in ("a.md", "b.md", "c.md"):
         (tmp_path / name).write_text(GOOD)
-    real_resolve = newsnb.loader.resolve
+    real_resolve = newsnb.loader._resolve
 
     def resolve_then_change(source, pattern="*.md"):
-        refs, label = real_resolve(source, pattern)
+        found = real_resolve(source, pattern)
         (tmp_path / "a.md").unlink()
         (tmp_path / "b.md").write_text(GOOD.replace("A good record", "Rewritten"))
-        return refs, label
+        return found
 
-    monkeypatch.setattr(newsnb.loader, "resolve", resolve_then_change)
+    monkeypatch.setattr(newsnb.loader, "_resolve", resolve_then_change)
     corpus = newsnb.load(tmp_path, cache=False)
     assert len(corpus) + len(corpus.errors) == 3
     assert "disappeared while loading" in corpus.errors["reason"].iloc[0]
@@ -541,3 +543,121 @@ def test_timestamps_outside_the_range_after_the_utc_shift_are_field_warnings(
     corpus = newsnb.load(out_of_range_folder, cache=False)
     assert corpus.articles["published_at"].isna().sum() == 4
     assert corpus.related["published_at"].isna().all()
+
+
+# -- file and folder names: not UTF-8, too long, unreadable folders ---------------------------
+
+
+def _escaped(raw: bytes) -> str:
+    """The id newsnb promises for a name: undecodable bytes as \\xNN, backslashes doubled."""
+    out = []
+    for byte in raw.replace(b"\\", b"\\\\"):
+        out.append(chr(byte) if byte < 0x80 else f"\\x{byte:02x}")
+    return "".join(out)
+
+
+NAMES = [b"bad-\xff.md", b"bad-\xfe.md", b"bad-\\xff.md", b"sub-\xe9/c.md"]
+
+
+@pytest.fixture(scope="module")
+def names_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # the corpus folder itself is not UTF-8 either
+    folder = Path(os.fsdecode(bytes(tmp_path_factory.mktemp("names")) + b"/corpus-\xff"))
+    os.mkdir(folder)
+    (folder / "good.md").write_text(GOOD)
+    for number, raw in enumerate(NAMES):
+        path = Path(os.fsdecode(bytes(folder) + b"/" + raw))
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(GOOD.replace("A good record", f"record {number}"))
+    return folder
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_file_names_that_are_not_utf8_load_with_unique_ids(names_folder: Path, mode: str) -> None:
+    outcome = run(mode, names_folder)
+    assert outcome.status == "ok" and not outcome.errors, (outcome.status, outcome.errors)
+    # two names that differ only in undecodable bytes, and a name spelling such an
+    # escape with a real backslash: four different ids, each with its own file
+    assert outcome.titles == {
+        "good.md": "A good record",
+        **{_escaped(raw): f"record {number}" for number, raw in enumerate(NAMES)},
+    }
+    for raw in NAMES:
+        # what a person reads: U+FFFD for each undecodable byte
+        assert outcome.paths[_escaped(raw)] == raw.decode("utf-8", "replace")
+
+
+def _deep_tree(top: Path, levels: int, name: str = "x" * 250) -> list[str]:
+    """Folders ``levels`` deep below ``top`` (made through folder handles, so past the
+    path limit), with a record in each; returns the record paths as text."""
+    paths, fd, path = [], os.open(top, os.O_RDONLY), str(top)
+    try:
+        for _ in range(levels):
+            os.mkdir(name, dir_fd=fd)
+            child = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd, path = child, f"{path}/{name}"
+            out = os.open("r.md", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+            os.write(out, GOOD.encode())
+            os.close(out)
+            paths.append(f"{path}/r.md")
+    finally:
+        os.close(fd)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def long_path_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    folder = tmp_path_factory.mktemp("long")
+    (folder / "good.md").write_text(GOOD)
+    return folder, _deep_tree(folder, 18)  # the deepest record is ~4,550 characters down
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_folder_past_the_path_limit_is_an_errors_row(
+    long_path_folder: tuple[Path, list[str]], mode: str
+) -> None:
+    folder, records = long_path_folder
+    limit = os.pathconf(folder, "PC_PATH_MAX")
+    reachable = [p for p in records if len(os.path.dirname(p)) < limit - 1]
+    assert 0 < len(reachable) < len(records)
+    outcome = run(mode, folder)
+    if mode == "strict":
+        assert "more than the system allows" in outcome.raised["reason"], outcome.raised
+        return
+    assert outcome.status == "ok"
+    relative = [os.path.relpath(p, folder) for p in reachable]
+    assert sorted(outcome.titles) == sorted(["good.md", *relative])
+    # the first folder that cannot be listed stands for everything below it
+    (unlisted,) = outcome.errors
+    assert os.path.relpath(os.path.dirname(records[len(reachable)]), folder) == unlisted
+    assert "characters long, more than the system allows" in outcome.errors[unlisted]
+    assert "files in it were not loaded" in outcome.errors[unlisted]
+    assert outcome.entries == len(reachable) + 2
+
+
+def test_a_folder_that_cannot_be_listed_is_an_errors_row() -> None:
+    # one closed folder; the loads run without root's power to read anything
+    top = Path(tempfile.mkdtemp(prefix="newsnb-denied-"))
+    try:
+        (top / "open").mkdir()
+        (top / "closed").mkdir()
+        for name in ("good.md", "open/a.md", "closed/b.md"):
+            (top / name).write_text(GOOD)
+        top.chmod(0o755)
+        (top / "open").chmod(0o755)
+        (top / "closed").chmod(0o000)
+        outcomes = run_isolated([(m, top) for m in MODES], obey_permissions=True)
+    finally:
+        (top / "closed").chmod(0o755)
+        shutil.rmtree(top)
+    for outcome in outcomes:
+        if outcome.mode == "strict":
+            assert outcome.status == "raised" and outcome.raised["path"] == "closed"
+            assert "permission denied" in outcome.raised["reason"]
+            continue
+        assert outcome.status == "ok", (outcome.mode, outcome.status)
+        assert sorted(outcome.titles) == ["good.md", "open/a.md"], outcome.mode
+        assert list(outcome.errors) == ["closed"], outcome.mode
+        assert "cannot list this folder" in outcome.errors["closed"]
+        assert "chmod +rx" in outcome.errors["closed"]
