@@ -59,22 +59,51 @@ MIN_EXPANSION = 1_000_000
 
 # The fast path (yaml-rs, YAML 1.2) and PyYAML's safe loader (YAML 1.1) agree
 # on what records hold (quoted text, decimal ints, ISO timestamps, true/false)
-# but not everywhere: YAML 1.1 reads a plain yes/no/on/off as a boolean, 1:20
-# as 80, 012 as octal 10, 1_000 as 1000, and 1e3 as text.  Rather than screen
-# the text value by value (slower than parsing it), the fast path checks its
-# *result*: any text value that PyYAML's own implicit resolvers would have read
-# as something else, any float, and a few textual constructs (leading-zero or
-# underscored numbers, merge keys, tags, tabs) send the record to the safe
-# loader, so the result never depends on which parser ran.  A quoted "yes"
-# is also sent there: that costs speed, never correctness.
-# Two regexes with a literal first character (fast to scan) instead of one
-# with alternatives: numbers with a leading zero or underscores, block scalars.
-_RISKY_AFTER_COLON = re.compile(r":[ ]+(?:[-+]?(?:0[0-9bBoOxX_]|[1-9][0-9]*_)|[|>])")
-# yaml-rs reads a *quoted* "2023-06-01" as a date, PyYAML as text.
-# (one regex per quote character: a literal first character scans ~7x faster)
+# but not everywhere.  Rather than screen the text value by value (slower than
+# parsing it), the fast path checks yaml-rs's *result* where the result shows
+# a difference: any text value that PyYAML's own implicit resolvers would have
+# read as something else (a plain yes, 1:20, 1_000, 2023-6-1T09:00:00Z), any
+# float (1e3 is text in YAML 1.1).  What the result cannot show is screened in
+# the text, each with a literal first character or a plain substring search
+# (fast to scan); anything found sends the record to the safe loader, so the
+# result never depends on which parser ran.  That costs speed on a few records
+# (a quoted "yes", a title with "10:30" in it), never correctness.  Every class
+# below was found by tests/test_yaml_differential.py, which must stay at zero.
+#
+# - Numbers whose value differs: 012 (octal 10 in YAML 1.1, 12 in 1.2), 09
+#   (text, 9), 0o12 (text, 10), 0X1F (text, 31), 0B101 (text, 5), 0_45 (octal
+#   37, 45).  A plain scalar starts after a space (": ", "- ", ", ", an
+#   indented next line) or, in flow, after "[", "{" or ",".  (1_000 and 0x1f
+#   the two read alike.)
+_RISKY_NUMBER = re.compile(r" [-+]?0[0-9bBoOxX_]")
+_RISKY_FLOW_NUMBER = re.compile(r"[\[{,][-+]?0[0-9bBoOxX_]")
+# - Block scalars (| and >), which the two indent and chomp differently: an
+#   indicator after ": ", "- ", "? " or at the start of an indented line
+#   (looked for only in text with a | or > at all).
+_BLOCK_SCALARS = tuple(re.compile(rx) for rx in (r": +[|>]", r"- +[|>]", r"\? +[|>]", r"\n +[|>]"))
+# - yaml-rs reads a *quoted* "2023-06-01" as a date, PyYAML as text.
+#   (one regex per quote character: a literal first character scans ~7x faster)
 _QUOTED_DATE_DOUBLE = re.compile(r'"[0-9]{4}-[0-9]')
 _QUOTED_DATE_SINGLE = re.compile(r"'[0-9]{4}-[0-9]")
-_RISKY_AFTER_DASH = re.compile(r"-[ ]+(?:[-+]?(?:0[0-9bBoOxX_]|[1-9][0-9]*_)|[|>])")
+# - yaml-rs reads 2023-06-01T09:00Z (no seconds) as a time, PyYAML as text: an
+#   hours:minutes not followed by seconds (checked only when a time yaml-rs
+#   returned has zero seconds, since seconds it did not see would be zero).
+_MINUTES_ONLY = re.compile(r":(?<=[0-9]:)(?<!:[0-9][0-9]:)[0-9][0-9](?![:0-9])")
+# - Characters: YAML 1.1 refuses control characters, C1 controls, U+FFFE/FFFF
+#   and a BOM inside the text (yaml-rs accepts them), and breaks lines at NEL,
+#   LS and PS (yaml-rs does not); \r never reaches here from a file.  Text made
+#   of only tab, \n and the characters both accept is "plain" (a repeated class
+#   matched whole: twice as fast as searching for the others).
+_PLAIN_TEXT = re.compile(
+    "[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+# - Escapes of a UTF-16 surrogate in double quotes: libyaml refuses even a
+#   pair (\uD83D\uDE00), yaml-rs joins it.
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+# - Document markers and directives at a line start: yaml-rs returns the
+#   documents as a list, PyYAML refuses a second document.  (Looked for in
+#   the scan of line starts that bounds the nesting depth: _LINE_START.)
+
 # PyYAML's own implicit resolvers (bool, int, float, null, timestamp, merge,
 # value), one pattern per first character as PyYAML itself dispatches them: a
 # text value yaml-rs returns that matches would have been something else in
@@ -106,35 +135,42 @@ _PLAIN_SCALARS = frozenset({int, bool, type(None), dt.date})
 
 
 def _fast_load(text: str) -> Any:
-    """yaml-rs's result when it is certainly PyYAML's, else ``_UNSURE``."""
+    """yaml-rs's result when it is certainly PyYAML's, else ``_UNSURE``.
+
+    ``text`` is plain (see ``_PLAIN_TEXT``), with no document marker, and was
+    checked for depth (:func:`_check_nesting`).
+    """
     if (
         "!" in text  # tags
         or "<<" in text  # merge keys
         or "*" in text  # aliases: yaml-rs expands them itself (it aborted on an alias bomb)
         or "\t" in text
-        or _RISKY_AFTER_COLON.search(text) is not None
-        or _RISKY_AFTER_DASH.search(text) is not None
+        or _RISKY_NUMBER.search(text) is not None
+        or (("[" in text or "{" in text) and _RISKY_FLOW_NUMBER.search(text) is not None)
+        or (("|" in text or ">" in text) and any(rx.search(text) for rx in _BLOCK_SCALARS))
         or _QUOTED_DATE_DOUBLE.search(text) is not None
         or _QUOTED_DATE_SINGLE.search(text) is not None
+        or ("\\" in text and _SURROGATE_ESCAPE.search(text) is not None)
     ):
         return _UNSURE
     try:
         data = _yaml_rs.loads(text)
     except Exception:  # any doubt: let the safe loader decide
         return _UNSURE
-    return data if _same_in_yaml11(data) else _UNSURE
+    return data if _same_in_yaml11(data, text) else _UNSURE
 
 
 _UNSURE = object()
 
 
-def _same_in_yaml11(data: Any) -> bool:
-    """Whether PyYAML's safe loader certainly gives ``data`` for the same text.
+def _same_in_yaml11(data: Any, text: str) -> bool:
+    """Whether PyYAML's safe loader certainly gives ``data`` for ``text``.
 
     Walks level by level (no recursion; this runs for every record; the text
     was checked to nest at most :data:`MAX_DEPTH` levels).
     """
     level = [data]
+    zero_seconds = False
     while level:
         below: list[Any] = []
         for item in level:
@@ -165,10 +201,11 @@ def _same_in_yaml11(data: Any) -> bool:
             elif kind is dt.datetime:
                 if item.microsecond or item.tzinfo is None:
                     return False
+                zero_seconds = zero_seconds or not item.second
             elif kind not in _PLAIN_SCALARS:
                 return False  # floats above all: 1e3 is text in YAML 1.1
         level = below
-    return True
+    return not (zero_seconds and _MINUTES_ONLY.search(text))
 
 
 class YAMLProblem(Exception):
@@ -213,7 +250,8 @@ def parse_yaml(text: str, *, fast: bool = True) -> Any:
     >>> parse_yaml("title: Hello\\nquality: 3")
     {'title': 'Hello', 'quality': 3}
     """
-    fast_parser_may_read = _check_nesting(text)
+    plain = _PLAIN_TEXT.fullmatch(text) is not None
+    fast_parser_may_read = _check_nesting(text, plain)
     if fast and FAST_PATH and _yaml_rs is not None and fast_parser_may_read:
         data = _fast_load(text)
         if data is not _UNSURE:
@@ -256,36 +294,33 @@ def _safe_load(text: str) -> Any:
 # regex, ~3 µs a record.  Only other texts have their depth measured exactly.
 _RUN = 24
 _FLOW = MAX_DEPTH + 1 - 2 * _RUN
-_DEEP_START = re.compile(rf"[ \t?:-]{{{_RUN}}}")
-_DEEP_LINE = re.compile(rf"\n[ \t?:-]{{{_RUN}}}")
-# line breaks other than \n, which the cheap bound does not see (YAML 1.1 has NEL, LS, PS)
-_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+# a line starting with a run of _RUN spaces and indicators, or a document
+# marker or directive (see _fast_load), which only libyaml may read
+_LINE_START = re.compile(rf"\n(?:[ \t?:-]{{{_RUN}}}|---|\.\.\.|%)")
+_TEXT_START = re.compile(rf"[ \t?:-]{{{_RUN}}}|---|\.\.\.|%")
 # Past the limit, the depth is measured on only up to this many levels: libyaml
 # checks every open flow level at each token, so measuring n levels costs n**2
 # (25,000 levels took 1.7 s; 5,000 take 0.07 s).
 _MEASURED = 5_000
 
 
-def _check_nesting(text: str) -> bool:
+def _check_nesting(text: str, plain: bool) -> bool:
     """Raise :class:`YAMLProblem` if ``text`` nests deeper than :data:`MAX_DEPTH`.
 
-    Returns whether yaml-rs may read the text too (``False`` when libyaml
-    stopped on an error before the end: yaml-rs, more lenient, could go on
-    into deeper nesting than was measured).
+    ``plain``: the text has no line breaks but \\n (nor other odd characters;
+    YAML 1.1 also breaks lines at \\r, NEL, LS and PS, which the cheap bound
+    does not see).  Returns whether yaml-rs may read the text: only when the
+    cheap bound clears it.  A text whose depth had to be measured (rare) goes
+    to libyaml: where libyaml stops on an error, yaml-rs, more lenient, could
+    read on into nesting that was never measured.
     """
-    odd_breaks = not text.isascii() and any(b in text for b in _OTHER_BREAKS)
-    if (
-        text.count("[") + text.count("{") < _FLOW
-        and _DEEP_LINE.search(text) is None
-        and _DEEP_START.match(text) is None
-        and not odd_breaks
-        and "\r" not in text
-    ):
+    flow = text.count("[") + text.count("{") if "[" in text or "{" in text else 0
+    if plain and flow < _FLOW and _LINE_START.search(text) is None and not _TEXT_START.match(text):
         return True
     depth, line, complete = _measure_depth(text)
     if depth > MAX_DEPTH + 1:
         raise YAMLProblem(_too_deep(depth, exact=complete), line)
-    return complete and not odd_breaks
+    return False
 
 
 def _measure_depth(text: str) -> tuple[int, int | None, bool]:
