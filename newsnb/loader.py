@@ -19,6 +19,7 @@ import os
 import re
 import stat
 import sys
+import time
 import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +32,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newsnb._paths import key, shown
-from newsnb.cache import LoadCache, default_cache_dir, manifest_frame, unchanged_ids
+from newsnb.cache import (
+    LoadCache,
+    default_cache_dir,
+    file_stamps,
+    manifest_frame,
+    unchanged_ids,
+)
 from newsnb.corpus import Corpus
 from newsnb.errors import RecordError, SourceError
 from newsnb.records import parse_record
@@ -236,15 +243,20 @@ def read_bytes(ref: FileRef, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> byte
     return _read(ref, max_file_size)[0]
 
 
-def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, int, int]:
-    """(bytes, size, mtime_ns) of a file, from the open handle so they agree."""
+_NO_STAMPS = (0, 0, 0, 0)
+
+
+def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, tuple[int, int, int, int], int]:
+    """(bytes, stamps, read_ns) of a file: its :data:`~newsnb.cache.STAMPS` from the open
+    handle, so they agree with the bytes, and the time just before it was read."""
     if ref.data is not None:
-        data, size, mtime_ns = ref.data, len(ref.data), 0
+        data, stamps, read_ns = ref.data, _NO_STAMPS, 0
     else:
         try:
+            read_ns = time.time_ns()
             with _open_regular(ref.path) as handle:
-                info = os.fstat(handle.fileno())
-                size, mtime_ns = info.st_size, info.st_mtime_ns
+                stamps = file_stamps(os.fstat(handle.fileno()))
+                size = stamps[0]
                 if size > max_file_size:
                     raise RecordError(ref.path, _too_big(size, max_file_size))
                 # read(n) allocates n bytes up front, so ask for what fstat said
@@ -258,7 +270,7 @@ def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, int, int]:
             raise RecordError(ref.path, _os_reason(ref.path, exc)) from None
     if len(data) > max_file_size:
         raise RecordError(ref.path, _too_big(len(data), max_file_size))
-    return data, size, mtime_ns
+    return data, stamps, read_ns
 
 
 # A named pipe blocks open() until a writer comes (forever, in a corpus folder),
@@ -347,8 +359,9 @@ def parse_refs(
 
 def _parse_into(
     builder: TableBuilder, refs: Iterable[FileRef], max_file_size: int, strict: bool
-) -> list[tuple[str, str, int, int, str]]:
-    """Parse files into ``builder``; return (id, path key, size, mtime_ns, digest) of each loaded one."""
+) -> list[tuple[Any, ...]]:
+    """Parse files into ``builder``; return the manifest row of each loaded one
+    (id, path key, stamps, read time, digest: see :func:`newsnb.cache.manifest_frame`)."""
     files = []
     for ref in refs:
         where = shown(ref.path)  # the path as tables and messages hold it
@@ -356,7 +369,7 @@ def _parse_into(
             if ref.error is not None:
                 raise RecordError(where, ref.error)
             try:
-                data, size, mtime_ns = _read(ref, max_file_size)
+                data, stamps, read_ns = _read(ref, max_file_size)
                 record = parse_record(data, where)
             except MemoryError:
                 data = record = None  # let go of what the file took before going on
@@ -367,7 +380,7 @@ def _parse_into(
             builder.add_error(where, exc.reason, exc.line)
             continue
         builder.add(ref.article_id, where, record)
-        files.append((ref.article_id, key(ref.path), size, mtime_ns, _digest(data)))
+        files.append((ref.article_id, key(ref.path), *stamps, read_ns, _digest(data)))
     return files
 
 
@@ -383,7 +396,7 @@ _WORKER_DIED = (
 
 def _parse_chunk(
     refs: list[FileRef], max_file_size: int, strict: bool
-) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, int, int, str]]]:
+) -> tuple[dict[str, pd.DataFrame], list[tuple[Any, ...]]]:
     """Parse a chunk into typed (not yet linked) tables.
 
     Typed tables, with their strings in Arrow buffers, take a fraction of the
@@ -421,7 +434,7 @@ def _parse_all(
     strict: bool,
     workers: int | None,
     progress: bool | None,
-) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, int, int, str]]]:
+) -> tuple[dict[str, pd.DataFrame], list[tuple[Any, ...]]]:
     """Parse ``refs`` serially or in a process pool into linked tables, in ``refs`` order."""
     if workers is None:
         workers = os.cpu_count() or 1 if len(refs) >= PARALLEL_MIN_FILES else 1
@@ -432,7 +445,7 @@ def _parse_all(
     size = min(most, max(fewest, -(-len(refs) // (workers * 4)))) if parallel else 2_000
     chunks = [refs[i : i + size] for i in range(0, len(refs), size)]
     pieces: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
-    files: list[tuple[str, str, int, int, str]] = []
+    files: list[tuple[Any, ...]] = []
     bar = _progress_bar(len(refs), progress)
     try:
         if parallel and len(chunks) > 1:
@@ -486,12 +499,12 @@ def _pool(workers: int) -> Any:
 
 def _parse_isolated(
     refs: list[FileRef], max_file_size: int, strict: bool
-) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, int, int, str]]]:
+) -> tuple[dict[str, pd.DataFrame], list[tuple[Any, ...]]]:
     """:func:`_parse_chunk` with each file in a worker process of its own making."""
     from concurrent.futures.process import BrokenProcessPool
 
     pieces: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
-    files: list[tuple[str, str, int, int, str]] = []
+    files: list[tuple[Any, ...]] = []
     pool = _pool(1)
     try:
         for ref in refs:
@@ -576,22 +589,18 @@ def _read_cache_early(source, cache, pattern, max_file_size):
     return store, future
 
 
-def _stats(refs: list[FileRef]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(paths, sizes, mtimes) of ``refs`` now; size -1 where a file cannot be stat-ed."""
+def _stats(refs: list[FileRef]) -> tuple[list[str], np.ndarray]:
+    """(paths, stamps) of ``refs`` now: one row of :data:`~newsnb.cache.STAMPS` each, -1
+    where a file cannot be stat-ed."""
     paths = [r.path for r in refs]
-    sizes, mtimes = [], []
-    stat = os.stat
+    stamps = []
+    stat, missing = os.stat, (-1, -1, -1, -1)
     for path in paths:
         try:
-            info = stat(path)
+            stamps.append(file_stamps(stat(path)))
         except OSError:
-            # re-read below, where the failure becomes an errors row
-            sizes.append(-1)
-            mtimes.append(-1)
-            continue
-        sizes.append(info.st_size)
-        mtimes.append(info.st_mtime_ns)
-    return paths, np.array(sizes, np.int64), np.array(mtimes, np.int64)
+            stamps.append(missing)  # read again below, where the failure becomes an errors row
+    return paths, np.array(stamps, np.int64).reshape(len(paths), 4)
 
 
 def load(
@@ -692,9 +701,10 @@ def _load(source, strict, pattern, cache, progress, workers, max_file_size) -> C
         same = early is not None and early[0].folder == store.folder
         cached = store.read(early_result if same else None)
     keep: set[str] = set()
+    refreshed: dict[str, int] = {}
     if cached is not None:
         ids = [r.article_id for r in refs]
-        keep = unchanged_ids(cached, ids, *_stats(refs), _file_digest)
+        keep, refreshed = unchanged_ids(cached, ids, *_stats(refs), _file_digest)
     keep_ids = pa.array(list(keep), pa.large_string())  # for Arrow joins below
     # keep holds ids of refs only, so all of them kept means nothing to parse
     todo = [] if len(keep) == len(refs) else [r for r in refs if r.article_id not in keep]
@@ -707,9 +717,11 @@ def _load(source, strict, pattern, cache, progress, workers, max_file_size) -> C
         frames = cached.frames  # nothing changed: the cached tables as they are
     else:
         frames = _assemble(refs, keep_ids, cached, fresh)
-    if store is not None and (todo or cached is None or len(keep) != len(cached.manifest)):
+    if store is not None and (
+        todo or cached is None or len(keep) != len(cached.manifest) or refreshed
+    ):
         previous = cached.manifest if cached is not None else None
-        store.write(_manifest(previous, keep_ids, files), frames)
+        store.write(_manifest(previous, keep_ids, files, refreshed), frames)
     return Corpus.from_frames(frames, source=label)
 
 
@@ -752,12 +764,21 @@ def _ranks(values: Any, order: pa.Array) -> np.ndarray:
     return pc.index_in(arrow_text(values), value_set=order).to_numpy(zero_copy_only=False)
 
 
-def _manifest(previous, keep_ids, files):
-    """Manifest rows: unchanged files (``keep_ids``) as before, parsed files as just read."""
+def _manifest(previous, keep_ids, files, refreshed):
+    """Manifest rows: unchanged files (``keep_ids``) as before, parsed files as just read.
+
+    A kept file in ``refreshed`` was checked against its digest at a safe
+    distance from its stamps: that check counts as its read from now on.
+    """
     fresh = manifest_frame(files)
     if previous is None or not len(keep_ids):
         return fresh
-    kept = previous[_member(previous["article_id"], keep_ids)]
+    kept = previous[_member(previous["article_id"], keep_ids)].copy()
+    if refreshed:
+        read_ns = kept["read_ns"].to_numpy(np.int64).copy()
+        rows = pd.Index(kept["article_id"]).get_indexer(list(refreshed))
+        read_ns[rows[rows >= 0]] = np.fromiter(refreshed.values(), np.int64)[rows >= 0]
+        kept["read_ns"] = read_ns
     return pd.concat([kept, fresh], ignore_index=True)
 
 
