@@ -30,6 +30,7 @@ the cache is rebuilt, never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -175,8 +176,10 @@ class LoadCache:
         )
         if len(unstorable):
             manifest = manifest[~manifest["article_id"].isin(set(unstorable))]
+        staging = entry = tmp = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            self._remove_stale(lambda name: name.startswith((".tmp-", ".CURRENT-")))
             entry_name = f"entry-{uuid.uuid4().hex}"
             staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.folder))
             sizes = {}
@@ -185,7 +188,9 @@ class LoadCache:
                 table = pa.Table.from_pandas(frame, preserve_index=name == "articles")
                 pq.write_table(table, path, write_page_checksum=True)
                 sizes[name] = path.stat().st_size
-            os.replace(staging, self.folder / entry_name)
+            entry = self.folder / entry_name
+            os.replace(staging, entry)
+            staging = None
             pointer = {
                 "format": FORMAT_VERSION,
                 "key": self.key,
@@ -196,23 +201,37 @@ class LoadCache:
             tmp = self.folder / f".CURRENT-{uuid.uuid4().hex}"
             tmp.write_text(json.dumps(pointer))
             os.replace(tmp, self.folder / "CURRENT")
-        except OSError as exc:
+        except (
+            Exception
+        ) as exc:  # a full disk, a read-only folder, an Arrow error: never the load's
+            # what this write made is no one's: leave no half-written folder behind
+            for leftover in (staging, entry, tmp):
+                if leftover is not None:
+                    shutil.rmtree(leftover, ignore_errors=True)
+                    with contextlib.suppress(OSError):
+                        leftover.unlink(missing_ok=True)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             warnings.warn(
-                f"newsnb: could not write the load cache in {self.folder} ({exc.strerror or exc}); "
+                f"newsnb: could not write the load cache in {self.folder} ({reason}); "
                 "the load is complete but the next one will parse again. Pass cache='some/writable/folder' "
                 "or cache=False.",
                 CacheWarning,
                 stacklevel=4,
             )
             return
-        self._prune(keep=entry_name)
+        self._remove_stale(lambda name: name not in (entry_name, "CURRENT"))
 
-    def _prune(self, keep: str) -> None:
-        # Old entries may still be read by another process that read CURRENT just
-        # before the swap: leave anything younger than a minute.
+    def _remove_stale(self, chosen: Callable[[str], bool]) -> None:
+        """Remove the ``chosen`` entries and leftovers of this cache older than a minute.
+
+        Before a write, the staging leftovers of writes that died (killed, out of
+        disk); after one, the entries it replaced.  Anything younger may belong to
+        another process: a write under way, or a reader that read CURRENT just
+        before the swap.
+        """
         cutoff = time.time() - 60
         for child in self.folder.iterdir():
-            if child.name in (keep, "CURRENT"):
+            if not chosen(child.name):
                 continue
             try:
                 if child.stat().st_mtime < cutoff:

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import newsnb
@@ -395,3 +397,62 @@ def test_a_rewrite_during_a_long_load_is_seen_with_a_coarse_file_clock(
     now[0] += 10_000_000_000
     for _ in range(2):  # and on every later load
         assert newsnb.load(folder, cache=cache).articles.loc["b.md", "title"] == "After!"
+
+
+# -- a failed write leaves nothing behind ------------------------------------------------
+
+
+def _leftovers(cache: Path) -> list[str]:
+    return sorted(p.name for p in cache.rglob("*") if p.name.startswith((".tmp-", ".CURRENT-")))
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [OSError(28, "No space left on device"), pa.ArrowInvalid("cannot convert")],
+    ids=["disk full", "arrow error"],
+)
+def test_a_failed_cache_write_warns_and_leaves_no_staging_folder(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:
+    cache = tmp_path / "cache"
+    real_write = pq.write_table
+    written = []
+
+    def fail_on_the_third(*args, **kwargs):
+        written.append(args[1])
+        if len(written) == 3:
+            raise failure
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", fail_on_the_third)
+    with pytest.warns(newsnb.CacheWarning, match="could not write the load cache"):
+        corpus = newsnb.load(folder, cache=cache)
+    assert_same(newsnb.load(folder, cache=False), corpus)
+    assert len(written) == 3 and _leftovers(cache) == []
+    assert not list(cache.glob("loads/*/entry-*")) and not list(cache.glob("loads/*/CURRENT"))
+
+
+@pytest.mark.parametrize("next_write", ["succeeds", "fails"])
+def test_stale_staging_leftovers_are_removed_by_the_next_write(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, next_write: str
+) -> None:
+    cache = tmp_path / "cache"
+    newsnb.load(folder, cache=cache)
+    (entries,) = cache.glob("loads/*")
+    (entries / ".tmp-killed").mkdir()  # a write killed halfway, long ago
+    (entries / ".tmp-killed" / "articles.parquet").write_bytes(b"half")
+    (entries / ".CURRENT-killed").write_text("{")
+    (entries / ".tmp-under-way").mkdir()  # another process writing right now
+    old = time.time() - 3600
+    for name in (".tmp-killed", ".CURRENT-killed"):
+        os.utime(entries / name, (old, old))
+    changed = sorted(folder.glob("*.md"))[0]
+    changed.write_text(changed.read_text().replace("title:", "title: Changed", 1))
+    if next_write == "fails":
+        full = OSError(28, "No space left on device")
+        monkeypatch.setattr(pq, "write_table", lambda *a, **k: (_ for _ in ()).throw(full))
+        with pytest.warns(newsnb.CacheWarning, match="No space left"):
+            newsnb.load(folder, cache=cache)
+    else:
+        newsnb.load(folder, cache=cache)
+    assert _leftovers(cache) == [".tmp-under-way"]
