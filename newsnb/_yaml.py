@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -270,7 +271,9 @@ def _safe_load(text: str) -> Any:
             _check_expansion(node, len(text))
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        raise _explain(exc) from None
+        raise _explain(exc, text) from None
+    except yaml.reader.ReaderError as exc:
+        raise _unreadable_character(exc, text) from None
     except yaml.YAMLError as exc:
         raise YAMLProblem(str(exc).splitlines()[0] or "invalid YAML") from None
     except RecursionError:
@@ -340,7 +343,7 @@ def _measure_depth(text: str) -> tuple[int, int | None, bool]:
                 if depth > deepest:
                     deepest = depth
                     if depth == MAX_DEPTH + 2:
-                        line = event.start_mark.line + 1
+                        line = _line_of(text, event.start_mark.index)
                     elif depth > _MEASURED + 1:
                         return depth, line, False
             elif isinstance(event, yaml.CollectionEndEvent):
@@ -362,17 +365,20 @@ def _too_deep(depth: int, exact: bool = True) -> str:
     )
 
 
-def _explain(exc: yaml.MarkedYAMLError) -> YAMLProblem:
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> YAMLProblem:
     """Turn PyYAML's parser jargon into a sentence with the line and the fix."""
     problem = exc.problem or ""
     context = exc.context or ""
     mark = exc.problem_mark or exc.context_mark
+    line = _line_of(text, mark.index) if mark is not None else None
+    if "escape" in problem and exc.problem_mark is not None:
+        return YAMLProblem(_bad_escape(problem, text, exc.problem_mark.index), line)
     if "quoted scalar" in context and exc.context_mark is not None:
         # Point at the line where the quote opens, not where the file ends.
         return YAMLProblem(
             "unterminated quoted string: a quote opens here but never closes; close it or "
             'escape the quote inside the text (\\" in double quotes)',
-            exc.context_mark.line + 1,
+            _line_of(text, exc.context_mark.index),
         )
     if "could not determine a constructor for the tag" in problem:
         msg = (
@@ -387,9 +393,74 @@ def _explain(exc: yaml.MarkedYAMLError) -> YAMLProblem:
         msg = f"bad indentation ({problem}); align fields at the same level with spaces"
     elif "found duplicate anchor" in problem or "found undefined alias" in problem:
         msg = f"{problem}; check the anchors (&) and aliases (*)"
+    elif "another document" in problem or "<document start>" in problem:
+        msg = (
+            "a second YAML document starts here (a '---' or '...' line inside the front "
+            "matter); the front matter is one block of fields: remove the line, or indent it "
+            "into a quoted value"
+        )
     else:
         msg = f"invalid YAML: {problem or context or 'cannot be parsed'}"
-    return YAMLProblem(msg, mark.line + 1 if mark is not None else None)
+    return YAMLProblem(msg + _line_break_note(text), line)
+
+
+_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{0,4}|U[0-9a-fA-F]{0,8}|x[0-9a-fA-F]{0,2}|.)")
+
+
+def _line_of(text: str, index: int) -> int:
+    """The 1-based line of a character, counting \\n only (libyaml's own line numbers
+    also count NEL, LS and PS, which editors do not show as line breaks)."""
+    return text.count("\n", 0, index) + 1
+
+
+def _bad_escape(problem: str, text: str, index: int) -> str:
+    # libyaml's mark is on the backslash or just past the escape's letter
+    found = _ESCAPE.match(text, max(0, text.rfind("\\", 0, index + 1)))
+    escape = found.group() if found else "the escape"
+    if "unknown escape" in problem:
+        return (
+            f"{escape} is not a YAML escape; write \\\\ for a backslash in double quotes, "
+            "or use single quotes, where a backslash is just a backslash"
+        )
+    return (
+        f"the escape {escape} is not a character: UTF-16 surrogates (\\ud800 to \\udfff) are "
+        "only halves of one, and YAML has no pairs of them; write the character itself, "
+        "or one escape such as \\U0001F600"
+    )
+
+
+def _line_break_note(text: str) -> str:
+    """A note on NEL, LS and PS, which YAML 1.1 reads as line breaks where few expect one."""
+    for char, name in (("\x85", "NEL (U+0085)"), ("\u2028", "U+2028"), ("\u2029", "U+2029")):
+        at = text.find(char)
+        if at >= 0:
+            line = _line_of(text, at)
+            return (
+                f" (line {line} holds a {name} character, which YAML reads as a line "
+                "break: replace it with a space)"
+            )
+    return ""
+
+
+def _unreadable_character(exc: yaml.reader.ReaderError, text: str) -> YAMLProblem:
+    line = _line_of(text, exc.position if isinstance(exc.position, int) else 0)
+    return YAMLProblem(
+        f"the character U+{exc.character:04X} ({_character_name(exc.character)}) is not allowed "
+        "in YAML; remove it (inside double quotes it can be written as an escape, "
+        f"\\x{exc.character:02x})"
+        if exc.character < 0x100
+        else f"the character U+{exc.character:04X} ({_character_name(exc.character)}) is not allowed "
+        "in YAML; remove it",
+        line,
+    )
+
+
+def _character_name(code: int) -> str:
+    if code < 0x20 or code == 0x7F:
+        return "a control character"
+    if 0x80 <= code < 0xA0:
+        return "a C1 control character"
+    return unicodedata.name(chr(code), "not a character")
 
 
 def _tag_of(problem: str) -> str:

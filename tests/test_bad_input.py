@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +36,9 @@ BOMB = "\n".join(
     ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
 )
+
+
+CAFE = "---\ntitle: Café\npublishedDateTime: 2024-01-01\n---\n"
 
 
 def nested(depth: int) -> str:
@@ -63,8 +69,24 @@ CASES: dict[str, tuple[bytes, tuple[str, object]]] = {
     "binary.md": (bytes(range(256)) * 4, ("error", "binary file")),
     "latin1.md": ("---\ntitle: Café\n---\n".encode("latin-1"), ("error", "not UTF-8")),
     "utf16.md": (
-        "---\ntitle: Café\npublishedDateTime: 2024-01-01\n---\n".encode("utf-16"),
+        CAFE.encode("utf-16"),
         ("loaded", ["(file)"]),
+    ),
+    "utf32.md": (CAFE.encode("utf-32"), ("loaded", ["(file)"])),
+    "utf16-no-bom.md": (CAFE.encode("utf-16-le"), ("loaded", ["(file)"])),
+    "utf32-no-bom.md": (CAFE.encode("utf-32-be"), ("loaded", ["(file)"])),
+    "surrogate-escape.md": (
+        b'---\ntitle: "x\\ud800y"\n---\n',
+        ("error", "line 2: the escape \\ud800 is not a character"),
+    ),
+    "unknown-escape.md": (b'---\ntitle: "a\\qb"\n---\n', ("error", "\\q is not a YAML escape")),
+    "control-character.md": (
+        b"---\ntitle: x\nexcerpt: a\x1bb\n---\n",
+        ("error", "line 3: the character U+001B (a control character) is not allowed in YAML"),
+    ),
+    "second-document.md": (
+        b"---\ntitle: x\n...\nmore: 2\n---\n",
+        ("error", "line 4: a second YAML document starts here"),
     ),
     "utf8-bom.md": (b"\xef\xbb\xbf" + GOOD.encode(), ("loaded", [])),
     "crlf.md": (GOOD.replace("\n", "\r\n").encode(), ("loaded", [])),
@@ -138,30 +160,36 @@ def bad_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def test_every_bad_file_is_accounted_for(bad_folder: Path) -> None:
-    corpus = newsnb.load(bad_folder, cache=False)
+@pytest.mark.parametrize("mode", MODES)
+def test_every_bad_file_is_accounted_for(bad_folder: Path, mode: str) -> None:
+    outcome = run(mode, bad_folder)
+    links = {"loop-a.md": "symbolic link loop", "loop-b.md": "symbolic link loop"}
+    links["broken-link.md"] = "broken symbolic link"
+    expected = {name: d for name, (_, (kind, d)) in CASES.items() if kind == "error"} | links
+    if mode == "strict":  # the first bad file, in path order
+        assert expected[min(expected)] in outcome.reason(min(expected))
+        return
     found = [p for p in bad_folder.rglob("*.md") if "back-to-top" not in p.parts]
-    assert len(corpus.articles) + len(corpus.errors) == len(found) == len(CASES) + 4
-    errors = {Path(p).name: r for p, r in zip(corpus.errors["path"], corpus.errors["reason"])}
-    assert corpus.articles.loc["good.md", "title"] == "A good record"
-    assert corpus.articles.loc["good.md", "topics"] == ["AI"]
-    for name, (_, (outcome, detail)) in CASES.items():
-        if outcome == "error":
-            assert name in errors, f"{name} should be an errors row"
-            assert detail in errors[name], (name, errors[name])
-        else:
-            assert name in corpus.articles.index, (name, errors.get(name))
-            warned = corpus.warnings.loc[corpus.warnings["article_id"] == name, "field"]
-            assert sorted(set(warned)) == sorted(detail), name
-    assert "symbolic link loop" in errors["loop-a.md"]
-    assert "broken symbolic link" in errors["broken-link.md"]
+    assert outcome.entries == len(found) == len(CASES) + 4
+    assert outcome.titles["good.md"] == "A good record"
+    for name, detail in expected.items():
+        assert detail in outcome.reason(name), (name, outcome.errors[name])
+    for name, (_, (kind, detail)) in CASES.items():
+        if kind == "loaded":
+            assert name in outcome.titles, (name, outcome.errors.get(name))
+            assert sorted(outcome.warned(name)) == sorted(detail), name
     assert not Path("/tmp/newsnb-pwned").exists()
 
 
 def test_loaded_bad_cases_keep_their_values(bad_folder: Path) -> None:
     corpus = newsnb.load(bad_folder, cache=False)
     articles = corpus.articles
-    assert articles.loc["utf16.md", "title"] == "Café"
+    for name in ("utf16.md", "utf32.md", "utf16-no-bom.md", "utf32-no-bom.md"):
+        assert articles.loc[name, "title"] == "Café", name
+    warned = corpus.warnings.set_index("article_id")["problem"]
+    assert warned["utf32.md"] == "the file is UTF-32; it was read, but re-save it as UTF-8"
+    assert "UTF-16-LE without a byte-order mark" in warned["utf16-no-bom.md"]
+    assert "UTF-32-BE without a byte-order mark" in warned["utf32-no-bom.md"]
     assert articles.loc["crlf.md", "title"] == "A good record"
     assert articles.loc["utf8-bom.md", "published_at"] == dt.datetime(
         2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc
@@ -661,3 +689,39 @@ def test_a_folder_that_cannot_be_listed_is_an_errors_row() -> None:
         assert list(outcome.errors) == ["closed"], outcome.mode
         assert "cannot list this folder" in outcome.errors["closed"]
         assert "chmod +rx" in outcome.errors["closed"]
+
+
+# -- terminal output: record text never drives the terminal ---------------------------------
+
+# clear the screen, retitle the window, ring the bell, a C1 CSI, a right-to-left override
+INJECTED = "\x1b[2J\x1b]0;pwned\x07\x9b31m\u202eevil\nline"
+
+
+def test_the_command_prints_record_text_escaped(tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    escaped = INJECTED.encode("unicode_escape").decode().replace('"', '\\"')
+    (folder / "a.md").write_text(
+        f'---\ntitle: "{escaped}"\ntopics: ["{escaped}"]\nprovider: {{name: "{escaped}"}}\n'
+        "publishedDateTime: 2024-01-01\n---\n"
+    )
+    (folder / "bad\x1b[31m.md").write_text('---\ntitle: "never closed\n---\n')
+    runs = {
+        args: subprocess.run(
+            [sys.executable, "-m", "newsnb", "info", str(folder), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        for args in [(), ("--json",), ("--strict",)]
+    }
+    for args, proc in runs.items():
+        assert proc.returncode == (1 if "--strict" in args else 0), proc.stderr
+        for out in (proc.stdout, proc.stderr):
+            assert not set("\x1b\x07\x9b\u202e") & set(out), (args, out)
+        assert "\\u001b[2J" in proc.stdout + proc.stderr
+    facts = json.loads(runs[("--json",)].stdout)
+    assert facts["topics"]["top"][0]["name"] == INJECTED  # JSON escapes, the same text
+    assert "bad\x1b[31m.md" in facts["first_errors"][0]["path"]
+    text = runs[()].stdout
+    assert "\\u202eevil\\u000aline" in text  # one value, one line
