@@ -254,8 +254,9 @@ def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, tuple[int, int, int,
     else:
         try:
             read_ns = time.time_ns()
-            with _open_regular(ref.path) as handle:
-                stamps = file_stamps(os.fstat(handle.fileno()))
+            handle, info = _open_regular(ref.path)
+            with handle:
+                stamps = file_stamps(info)
                 size = stamps[0]
                 if size > max_file_size:
                     raise RecordError(ref.path, _too_big(size, max_file_size))
@@ -290,16 +291,18 @@ def _opener(path: str, flags: int) -> int:
     return os.open(path, _OPEN_FLAGS | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
 
 
-def _open_regular(path: str) -> IO[bytes]:
-    """Open a regular file for reading; a :class:`RecordError` for anything else."""
+def _open_regular(path: str) -> tuple[IO[bytes], os.stat_result]:
+    """A regular file open for reading, and its ``fstat``; a :class:`RecordError` for
+    anything else (checked before it is opened, and again once open)."""
     _check_regular(path, os.stat(path).st_mode)
     handle = open(path, "rb", opener=_opener)  # noqa: SIM115 - returned open
     try:
-        _check_regular(path, os.fstat(handle.fileno()).st_mode)
-    except RecordError:
+        info = os.fstat(handle.fileno())
+        _check_regular(path, info.st_mode)
+    except BaseException:
         handle.close()
         raise
-    return handle
+    return handle, info
 
 
 def _check_regular(path: str, mode: int) -> None:
@@ -415,7 +418,8 @@ def _digest(data: bytes) -> str:
 
 def _file_digest(path: str) -> str | None:
     try:
-        with _open_regular(path) as handle:
+        handle, _ = _open_regular(path)
+        with handle:
             return _digest(handle.read())
     except (OSError, RecordError):
         return None

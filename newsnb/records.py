@@ -126,6 +126,7 @@ _BOMS = (
     (b"\xff\xfe", "utf-16", "UTF-16"),
     (b"\xfe\xff", "utf-16", "UTF-16"),
 )
+_WIDE_STARTS = tuple(bom for bom, _, _ in _BOMS)
 
 
 def decode(data: bytes, path: str = "<text>") -> tuple[str, list[tuple[str, str]]]:
@@ -144,7 +145,9 @@ def decode(data: bytes, path: str = "<text>") -> tuple[str, list[tuple[str, str]
     [('(file)', 'the file is UTF-16-LE without a byte-order mark; it was read, but re-save it as UTF-8')]
     """
     warnings: list[tuple[str, str]] = []
-    wide = next(((codec, name) for bom, codec, name in _BOMS if data.startswith(bom)), None)
+    wide = None
+    if data.startswith(_WIDE_STARTS):
+        wide = next((codec, name) for bom, codec, name in _BOMS if data.startswith(bom))
     what = "with a byte-order mark"
     marked = wide is not None
     if wide is None and b"\x00" in data:
