@@ -100,13 +100,15 @@ def yaml_parsers(real: Path, paths: list[str], rounds: int = 9) -> dict[str, flo
     import yaml
     import yaml_rs
 
-    from newsnb._yaml import _UNSURE, _fast_load, parse_yaml
+    from newsnb._fast_yaml import UNSURE
+    from newsnb._fast_yaml import load as fast_load
+    from newsnb._yaml import parse_yaml
 
     figures = {}
     for label, files in (("real", sorted(str(p) for p in real.rglob("*.md"))), ("sample", paths)):
         texts = front_matters(files[:5_000])
         figures[f"{label}: records"] = len(texts)
-        figures[f"{label}: fast share"] = sum(_fast_load(t) is not _UNSURE for t in texts) / len(
+        figures[f"{label}: fast share"] = sum(fast_load(t) is not UNSURE for t in texts) / len(
             texts
         )
         parsers = {

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsnb import _yaml
+from newsnb import _fast_yaml, _yaml
 
 # Plain scalars on which YAML 1.1 and 1.2 readers are known to disagree, and
 # ordinary ones, written plain, single-quoted or double-quoted.
@@ -107,7 +107,7 @@ def test_real_records_take_the_fast_path(real_dir) -> None:
     for path in files:
         fm = path.read_text(encoding="utf-8").split("\n---", 1)[0][3:]
         assert _yaml.parse_yaml(fm) == yaml.safe_load(fm)
-        fast += _yaml._fast_load(fm) is not _yaml._UNSURE
+        fast += _fast_yaml.load(fm) is not _fast_yaml.UNSURE
     # titles with "!" go to the safe loader (a tag could hide there); the rest is fast
     assert fast / len(files) > 0.85
 
@@ -130,7 +130,7 @@ def test_python_tags_are_refused_not_run() -> None:
 
 _FUZZ_CHILD = r"""
 import json, random, sys, threading
-from newsnb import _yaml
+from newsnb import _fast_yaml, _yaml
 
 LIMIT = 10_000_000  # the loader's file-size limit: no deeper document can reach a parser
 
