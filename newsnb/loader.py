@@ -254,17 +254,14 @@ def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, tuple[int, int, int,
     else:
         try:
             read_ns = time.time_ns()
-            handle, info = _open_regular(ref.path)
-            with handle:
+            fd, info = _open_regular(ref.path)
+            try:
                 stamps = file_stamps(info)
-                size = stamps[0]
-                if size > max_file_size:
-                    raise RecordError(ref.path, _too_big(size, max_file_size))
-                # read(n) allocates n bytes up front, so ask for what fstat said
-                # (+1 to notice a file that grew since; then read on, to the limit).
-                data = handle.read(size + 1)
-                if len(data) > size:
-                    data += handle.read(max_file_size + 1 - len(data))
+                if stamps[0] > max_file_size:
+                    raise RecordError(ref.path, _too_big(stamps[0], max_file_size))
+                data = _read_all(fd, stamps[0], max_file_size)
+            finally:
+                os.close(fd)
         except RecordError:
             raise
         except OSError as exc:
@@ -272,6 +269,27 @@ def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, tuple[int, int, int,
     if len(data) > max_file_size:
         raise RecordError(ref.path, _too_big(len(data), max_file_size))
     return data, stamps, read_ns
+
+
+def _read_all(fd: int, size: int, limit: int) -> bytes:
+    """The bytes of an open file, read straight from its descriptor (no file object:
+    ~6 us a file less), asking for what fstat said plus one, to notice a file that
+    grew since, and then on to ``limit`` + 1 at the most."""
+    data = os.read(fd, size + 1)
+    if len(data) <= size:  # the usual case: one more read to see the end
+        chunk = os.read(fd, size + 1 - len(data)) if len(data) < size else b""
+        if not chunk:
+            return data
+        data += chunk
+    parts = [data]
+    total = len(data)
+    while total <= limit:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
 
 
 # A named pipe blocks open() until a writer comes (forever, in a corpus folder),
@@ -284,25 +302,28 @@ _NOT_REGULAR = {
 }
 # O_NONBLOCK: should a pipe replace the file between the stat and the open, the
 # open still returns at once (and the fstat below refuses it).
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 
 
-def _opener(path: str, flags: int) -> int:
-    return os.open(path, _OPEN_FLAGS | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
-
-
-def _open_regular(path: str) -> tuple[IO[bytes], os.stat_result]:
-    """A regular file open for reading, and its ``fstat``; a :class:`RecordError` for
-    anything else (checked before it is opened, and again once open)."""
+def _open_regular(path: str) -> tuple[int, os.stat_result]:
+    """A descriptor of a regular file open for reading, and its ``fstat``; a
+    :class:`RecordError` for anything else (checked before it is opened, and again
+    once open).  The caller closes the descriptor."""
     _check_regular(path, os.stat(path).st_mode)
-    handle = open(path, "rb", opener=_opener)  # noqa: SIM115 - returned open
+    fd = os.open(path, _OPEN_FLAGS)
     try:
-        info = os.fstat(handle.fileno())
+        info = os.fstat(fd)
         _check_regular(path, info.st_mode)
     except BaseException:
-        handle.close()
+        os.close(fd)
         raise
-    return handle, info
+    return fd, info
 
 
 def _check_regular(path: str, mode: int) -> None:
@@ -418,9 +439,11 @@ def _digest(data: bytes) -> str:
 
 def _file_digest(path: str) -> str | None:
     try:
-        handle, _ = _open_regular(path)
-        with handle:
-            return _digest(handle.read())
+        fd, info = _open_regular(path)
+        try:
+            return _digest(_read_all(fd, info.st_size, max(info.st_size, 1 << 40)))
+        finally:
+            os.close(fd)
     except (OSError, RecordError):
         return None
 
