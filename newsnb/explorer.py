@@ -32,7 +32,8 @@ from newsnb import charts
 from newsnb._grid import ResultsTable
 from newsnb.corpus import Corpus
 from newsnb.errors import NewsnbError
-from newsnb.filtering import ArticleIndex, describe_criteria
+from newsnb.criteria import Criteria
+from newsnb.filtering import ArticleIndex
 from newsnb.render import card_html, escape, format_date, link, raw_fields_html, status_html
 from newsnb.tables import SCHEMA
 
@@ -627,7 +628,9 @@ class Explorer:
         mask = self._index.mask(**criteria)
         self._mask = mask
         t1 = time.perf_counter()
-        self._status.value = status_html(int(mask.sum()), len(mask), describe_criteria(criteria))
+        self._status.value = status_html(
+            int(mask.sum()), len(mask), Criteria.build(criteria).describe()
+        )
         self._table.show(mask)
         t2 = time.perf_counter()
         key = _criteria_key(criteria)
