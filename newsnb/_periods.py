@@ -30,8 +30,10 @@ __all__ = [
 FREQS: dict[str, str] = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 #: ``freq="auto"``: the period is chosen from the span of the dates (:func:`auto_freq`).
 AUTO = "auto"
-#: ``auto`` picks the finest period that gives at most this many bins.
+#: ``auto`` picks the finest period that gives at most this many bins, and at most two
+#: bins per record (but always allows :data:`MIN_LIMIT`): a sparse corpus gets wider bins.
 MAX_BINS = 200
+MIN_LIMIT = 60
 
 # numpy unit a period is counted in, and how many of those units one period spans
 _UNIT = {"D": ("D", 1), "W": ("D", 7), "M": ("M", 1), "Q": ("M", 3), "Y": ("Y", 1)}
@@ -62,20 +64,25 @@ def period_count(first: np.datetime64, last: np.datetime64, freq: str) -> int:
 
 
 def auto_freq(times: np.ndarray | pd.Series) -> str:
-    """The finest of day, week, month, quarter, year giving at most :data:`MAX_BINS` bins.
+    """The finest of day, week, month, quarter, year giving few enough bins to read.
 
-    A span of a few weeks gets days, a year or two weeks, a decade months: about
-    30 to 200 bins whenever the span allows it.  One record (or several on one
-    day) gets days; no dated record gets months.
+    At most :data:`MAX_BINS` (200) bins, and at most two per record when that
+    is more than :data:`MIN_LIMIT` (60): a span of a few weeks gets days, a
+    year or two weeks, a decade months, and a sparse selection wider bins
+    rather than a flat line with spikes.  That gives about 30 to 200 bins
+    whenever the span allows it.  One record (or several on one day) gets
+    days; no dated record gets months.
 
     Examples
     --------
     >>> import numpy as np
     >>> days = lambda *d: np.array(d, dtype="datetime64[us]")
-    >>> auto_freq(days("2024-01-01", "2024-03-01")), auto_freq(days("2022-01-01", "2024-01-01"))
+    >>> auto_freq(days("2024-01-01", "2024-02-20")), auto_freq(days("2023-01-01", "2024-01-01"))
     ('D', 'W')
-    >>> auto_freq(days("2014-01-01", "2024-01-01")), auto_freq(days("2024-05-05"))
-    ('M', 'D')
+    >>> auto_freq(days("2014-01-01", "2024-01-01")), auto_freq(days("2024-05-05"))  # two records
+    ('Q', 'D')
+    >>> auto_freq(np.arange("2014-01", "2024-01", dtype="datetime64[M]"))  # one a month
+    'M'
     """
     values = utc_values(times) if isinstance(times, pd.Series) else np.asarray(times)
     values = values.astype("datetime64[us]")
@@ -83,8 +90,9 @@ def auto_freq(times: np.ndarray | pd.Series) -> str:
     if not len(values):
         return "M"
     first, last = values.min(), values.max()
+    limit = min(MAX_BINS, max(MIN_LIMIT, 2 * len(values)))
     for freq in FREQS:
-        if period_count(first, last, freq) <= MAX_BINS:
+        if period_count(first, last, freq) <= limit:
             return freq
     return "Y"
 

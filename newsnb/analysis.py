@@ -262,7 +262,7 @@ def resolve_freq(data: Data, freq: str | None) -> str | None:
     >>> import pandas as pd
     >>> articles = pd.DataFrame({"published_at": pd.to_datetime(["2015-01-01", "2024-06-01"], utc=True)})
     >>> resolve_freq(articles, "auto"), resolve_freq(articles, "w")
-    ('M', 'W')
+    ('Q', 'W')
     """
     freq = _periods.check_freq(freq)
     if freq != _periods.AUTO:

@@ -334,30 +334,38 @@ def test_every_chart_shows_hostile_text_as_written(tmp_path: Path) -> None:
         assert not any("&quot;" in str(label) for label in labels), chart
 
 
-def _dated(*days: str) -> pd.DataFrame:
+def _dated(*days: str, records: int = 0) -> pd.DataFrame:
+    """Records on these days; with ``records``, that many spread evenly from the first to the last."""
+    times = pd.to_datetime(list(days), utc=True)
+    if records:
+        times = pd.date_range(times[0], times[-1], periods=records)
     return pd.DataFrame(
         {
-            "published_at": pd.to_datetime(list(days), utc=True),
-            "topics": [["AI"]] * len(days),
-            "provider_name": ["Wire"] * len(days),
+            "published_at": times,
+            "topics": [["AI"]] * len(times),
+            "provider_name": ["Wire"] * len(times),
         }
     )
 
 
 @pytest.mark.parametrize(
-    ("days", "freq", "bins"),
+    ("days", "records", "freq", "bins"),
     [
-        (("2024-05-05T10:00:00Z",), "D", 1),
-        (("2024-05-05", "2024-05-06"), "D", 2),
-        (("2024-01-01", "2024-06-01"), "D", 153),
-        (("2023-01-01", "2024-06-01"), "W", 75),
-        (("2014-03-01", "2024-02-01"), "M", 120),
-        (("1990-01-01", "2024-01-01"), "Q", 137),
-        (("1900-01-01", "2024-01-01"), "Y", 125),
+        (("2024-05-05T10:00:00Z",), 0, "D", 1),  # one record: one day, not milliseconds
+        (("2024-05-05", "2024-05-06"), 0, "D", 2),  # two days
+        (("2024-01-01", "2024-06-01"), 500, "D", 153),
+        (("2024-01-01", "2024-06-01"), 2, "W", 22),  # two records: 153 days are too many
+        (("2023-01-01", "2024-06-01"), 500, "W", 75),
+        (("2014-03-01", "2024-02-01"), 198, "M", 120),  # 198 records over ten years
+        (("2014-03-01", "2024-02-01"), 20, "Q", 41),  # 20 records: no 120 near-empty months
+        (("1990-01-01", "2024-01-01"), 5000, "Q", 137),
+        (("1900-01-01", "2024-01-01"), 5000, "Y", 125),
     ],
 )
-def test_auto_periods_follow_the_span(days: tuple[str, ...], freq: str, bins: int) -> None:
-    articles = _dated(*days)
+def test_auto_periods_follow_the_span_and_the_records(
+    days: tuple[str, ...], records: int, freq: str, bins: int
+) -> None:
+    articles = _dated(*days, records=records)
     assert analysis.resolve_freq(articles, "auto") == freq
     counts = newsnb.coverage(articles, freq="auto")
     assert counts.attrs["freq"] == freq and len(counts) == bins
