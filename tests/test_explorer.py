@@ -113,7 +113,9 @@ def test_one_explorer_sends_plotly_once_and_under_6_mb(real_corpus: newsnb.Corpu
     states = [json.dumps(w.get_state()) for w in made]
     total = sum(len(s) for s in states)
     assert total < 6_000_000, f"{total:,} bytes of widget state"
-    marker = "plotly.js v"  # the bundle's banner
+    from newsnb.app.view import plotly_js, plotly_version
+
+    marker = f"plotly.js (basic - minified) v{plotly_version(plotly_js())}"  # its banner
     assert sum(s.count(marker) for s in states) == 1
     assert explorer.widget in made and len(made) <= 2  # the view and its Layout
 
@@ -527,6 +529,23 @@ def test_timings_are_recorded(explorer: Explorer) -> None:
     explorer.filter(text="portals")
     assert set(explorer.timings) == {"filter", "table", "charts", "total"}
     assert explorer.timings["total"] >= explorer.timings["charts"] >= 0
+
+
+def test_the_bundled_plotly_js_is_the_plotly_package_s_version() -> None:
+    import plotly
+
+    from newsnb.app import view
+
+    full = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text()
+    basic = view.plotly_js()
+    assert "(basic - minified)" in basic[:200], "the Explorer sends plotly's basic bundle"
+    assert view.plotly_version(basic) == view.plotly_version(full), (
+        "newsnb/app/static/plotly-basic.min.js is not the plotly package's plotly.js version: "
+        "run `make plotly-basic`"
+    )
+    module = view.front_end()
+    assert "window.Plotly = Plotly;" not in module[-3000:]  # no global left behind
+    assert module.count(basic[:80]) == 1 and len(module) < 1_400_000
 
 
 def test_payload_data_positions(real_corpus: newsnb.Corpus) -> None:

@@ -122,8 +122,10 @@ def test_explorer_notebook_builds_the_explorer(executed: dict[str, nbformat.Note
     topics = state["facets"]["topics"]["items"]
     assert len(topics) >= 5 and all(item["count"] > 0 for item in topics)
     # plotly.js is in the saved notebook once, not once per chart
+    from newsnb.app.view import plotly_js, plotly_version
+
     saved = nbformat.writes(notebook)
-    assert saved.count("plotly.js v") == 1
+    assert saved.count(f"plotly.js (basic - minified) v{plotly_version(plotly_js())}") == 1
     assert not [m for m in models if m["state"].get("_model_name") == "FigureModel"]
 
 
