@@ -80,7 +80,6 @@ class ExplorerData:
         self.ids = self.articles.index.to_numpy(dtype=object)
         self._positions = pd.Index(self.ids)
         self._related_rows: dict[Any, np.ndarray] | None = None
-        self._columns: dict[str, np.ndarray] | None = None
         self._chart_frame = self.articles[[c for c in _CHART_COLUMNS if c in self.articles.columns]]
 
     def position(self, article_id: str | None) -> int | None:
@@ -101,31 +100,31 @@ class ExplorerData:
             "types": [str(n) for n in self.index.types[1]],
         }
 
-    @property
-    def columns(self) -> dict[str, np.ndarray]:
-        """The table's cells as display strings, one array per column (built on first use)."""
-        if self._columns is None:
-            a = self.articles
-            dates = self.index.dates
-            text = np.datetime_as_string(dates, unit="D")
-            text[np.isnat(dates)] = ""
-            quality = self.index.quality
-            self._columns = {
-                "date": text.astype(object),
-                "title": a["title"].astype("string").to_numpy(dtype=object, na_value=""),
-                "provider": a["provider_name"].astype("string").to_numpy(dtype=object, na_value=""),
-                "topics": np.array(
-                    [
-                        ", ".join(map(str, t)) if isinstance(t, (list, tuple, np.ndarray)) else ""
-                        for t in a["topics"].tolist()
-                    ],
-                    dtype=object,
-                ),
-                "quality": np.array(
-                    ["" if np.isnan(q) else f"{q:g}" for q in quality], dtype=object
-                ),
-            }
-        return self._columns
+    def cells(self, positions: np.ndarray) -> list[list[str]]:
+        """The table's cells, as display strings, for the articles at ``positions``.
+
+        Only the rows of one page are formatted: the texts of 100,000 rows
+        would take longer to make than the whole first display.
+        """
+        a = self.articles
+        dates = self.index.dates[positions]
+        days = np.datetime_as_string(dates, unit="D")
+        titles = a["title"].iloc[positions].astype("string").fillna("")
+        providers = a["provider_name"].iloc[positions].astype("string").fillna("")
+        topics = a["topics"].iloc[positions].tolist()
+        quality = self.index.quality[positions]
+        return [
+            [
+                "" if np.isnat(d) else str(day),
+                str(title),
+                str(provider),
+                ", ".join(map(str, t)) if isinstance(t, (list, tuple, np.ndarray)) else "",
+                "" if np.isnan(q) else f"{q:g}",
+            ]
+            for d, day, title, provider, t, q in zip(
+                dates, days, titles, providers, topics, quality
+            )
+        ]
 
     def chart_frame(self, mask: np.ndarray) -> pd.DataFrame:
         """The columns the charts read, for the rows of ``mask``."""
@@ -313,14 +312,9 @@ def table(state: State, view: View) -> dict[str, Any]:
     page = min(state.page, n_pages - 1)
     first = page * state.page_size
     chosen = view.positions[first : first + state.page_size]
-    columns = view.data.columns
     rows = [
-        {
-            "id": str(view.data.ids[p]),
-            "row": first + i,
-            "cells": [str(columns[key][p]) for key, _, _ in COLUMNS],
-        }
-        for i, p in enumerate(chosen)
+        {"id": str(view.data.ids[p]), "row": first + i, "cells": cells}
+        for i, (p, cells) in enumerate(zip(chosen, view.data.cells(chosen)))
     ]
     inspected = view.data.position(state.inspected)
     selected = next(
