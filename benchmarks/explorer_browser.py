@@ -14,6 +14,11 @@ page's own clock (``performance.now()``, polled every animation frame):
   count on screen; -> charts: to every chart redrawn for it;
 - facet pick -> count / charts: the same for ticking a provider in its list.
 
+It also loads the two plotly.js bundles side by side in a blank page (the
+plotly package's full one and the basic one the Explorer sends) and times
+importing the module, evaluating plotly.js and drawing a first bar chart:
+the reason the Explorer sends the basic bundle.
+
 Widget-state bytes are summed over every widget one Explorer creates
 (``len(json.dumps(w.get_state()))``), and the growth of a saved notebook with
 one Explorer is measured by executing it with nbclient (which stores the
@@ -86,6 +91,46 @@ _ARM = """
   });
 }
 """
+
+
+_BUNDLE = """
+async (code) => {
+  const src = "export function load() { const module = {exports: {}}; "
+    + "const exports = module.exports; const define = undefined;\\n" + code
+    + "\\n;return module.exports; }";
+  const url = URL.createObjectURL(new Blob([src], {type: "text/javascript"}));
+  const t0 = performance.now();
+  const m = await import(url);
+  const t1 = performance.now();
+  const P = m.load();
+  const t2 = performance.now();
+  await P.newPlot("g", [{type: "bar", x: [3, 1, 2], y: ["a", "b", "c"], orientation: "h"}],
+                  {width: 600, height: 300});
+  return [t1 - t0, t2 - t1, performance.now() - t2];
+}
+"""
+
+
+def bundles(browser: Any, runs: int) -> dict[str, list[list[float]]]:
+    """Import / evaluate / first-plot times of the full and the basic plotly.js bundle."""
+    import plotly
+
+    from newsnb.app import view
+
+    texts = {
+        "full (plotly package)": (
+            Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        ).read_text(),
+        "basic (sent)": view.plotly_js(),
+    }
+    out: dict[str, list[list[float]]] = {name: [] for name in texts}
+    for _ in range(runs):
+        for name, code in texts.items():  # alternate, so both see the same load
+            page = browser.new_page()
+            page.set_content("<div id='g' style='width:600px'></div>")
+            out[name].append(page.evaluate(_BUNDLE, code))
+            page.close()
+    return out
 
 
 def widget_state_bytes(corpus: Any) -> tuple[int, int]:
@@ -221,6 +266,7 @@ def main() -> None:
                 executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
             )
             try:
+                loaded = bundles(browser, args.runs)
                 for i, (label, load, loader) in enumerate(corpora):
                     started = time.perf_counter()
                     corpus = loader()
@@ -250,6 +296,24 @@ def main() -> None:
             f"  {label:<16} {n:>8,} {med['first'] / 1000:>12.2f}s {state_bytes / 1e6:>10.2f}MB "
             f"{growth / 1e6:>8.2f}MB {med['bar_count']:>8.0f}ms {med['bar_charts']:>9.0f}ms "
             f"{med['pick_count']:>9.0f}ms {med['pick_charts']:>10.0f}ms"
+        )
+    print(
+        f"\n  {'plotly.js bundle':<22} {'MB':>5} {'import':>8} {'evaluate':>9} {'first plot':>10}"
+    )
+    import plotly
+
+    from newsnb.app import view
+
+    full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    sizes = {
+        "full (plotly package)": full.stat().st_size,
+        "basic (sent)": len(view.plotly_js().encode("utf-8")),
+    }
+    for name, times in loaded.items():
+        med = [statistics.median(t[k] for t in times) for k in range(3)]
+        print(
+            f"  {name:<22} {sizes[name] / 1e6:>5.1f} {med[0]:>6.0f}ms {med[1]:>7.0f}ms "
+            f"{med[2]:>8.0f}ms"
         )
     print(
         f"\n  widgets per Explorer: {sorted({r[3] for r in rows})}; medians of {args.runs} runs "

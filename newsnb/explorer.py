@@ -159,7 +159,7 @@ class Explorer:
             parts["status"] = payload.status(new, self._view)
         if criteria or new.provider_query != old.provider_query:
             parts["facets"] = payload.facets(new, self._view)
-        if criteria or new.period != old.period:
+        if criteria or (new.period, new.provider_query) != (old.period, old.provider_query):
             parts["controls"] = payload.controls(new)
         if order or (new.page, new.inspected) != (old.page, old.inspected):
             parts["table"] = payload.table(new, self._view)

@@ -431,10 +431,18 @@ def drive_the_sample_explorer(page: Any, root: Any, sample: newsnb.Corpus) -> No
     source = related["article_id"].iloc[0]
     target = related["in_corpus_id"].iloc[0]
     words = articles.loc[source, "title"]
+    version = root.get_attribute("data-charts")
     root.locator(".newsnb-search").fill(f'"{words}"')
     expect(root.locator(".nx-grid tbody tr").first).to_have_attribute(
         "data-id", source, timeout=WAIT
     )
+    settled(root, version)
+    # a few records: each bar of the timeline visible (plotly would guess a 1-ms width)
+    bars = root.locator(".nx-chart[data-chart=timeline] .point path")
+    expect(bars.first).to_be_attached(timeout=WAIT)
+    boxes = [bars.nth(i).bounding_box() or {} for i in range(bars.count())]
+    widths = [b.get("width", 0) for b in boxes if b.get("height", 0) > 0]
+    assert widths and min(widths) >= 3, f"timeline bars {widths} px wide"
     root.locator(f'.nx-grid tbody tr[data-id="{source}"]').click()
     assert inspector_title(root) == articles.loc[source, "title"].strip()
     root.locator(f'.newsnb-inspector [data-article-id="{target}"]').first.click()

@@ -58,6 +58,14 @@ _FACET_LIMIT = 200  # choices listed per facet (the selected ones always are)
 _PROVIDER_LIMIT = 100  # providers listed at once; the search box finds the others
 _LABEL_CHARS = 26  # bar labels longer than this are cut on the axis (hover shows them whole)
 _DIM = 0.3  # opacity of the bars outside the chosen range or names
+_DAY_MS = 86_400_000
+_PERIOD_MS = {
+    "D": _DAY_MS,
+    "W": 7 * _DAY_MS,
+    "M": 30.4 * _DAY_MS,
+    "Q": 91.3 * _DAY_MS,
+    "Y": 365.25 * _DAY_MS,
+}
 
 
 class ExplorerData:
@@ -267,6 +275,7 @@ def controls(state: State) -> dict[str, Any]:
         "heat": span(c.heat),
         "include_unscored": c.include_unscored,
         "period": state.period,
+        "provider_query": state.provider_query,
         "criteria": c.to_dict(),
     }
 
@@ -458,6 +467,8 @@ def _timeline(fig: Any, state: State, freq: str) -> dict[str, Any]:
             "marker": {"color": line["line"]["color"]},
             "xperiod": period,
             "xperiodalignment": "middle",
+            # set, not guessed from the gaps between bars (a single bar would be 1 ms wide)
+            "width": _PERIOD_MS[freq] * 0.86,
             "name": "records",
         }
         if freq == "W":

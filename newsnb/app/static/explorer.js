@@ -660,6 +660,7 @@ class Explorer {
 
   renderControls(c) {
     setValue(this.search, c.text);
+    setValue(this.providerSearch, c.provider_query);
     setValue(this.start, c.start);
     setValue(this.end, c.end);
     setValue(this.quality[0], c.quality[0]);
