@@ -234,6 +234,7 @@ class Explorer {
     this.model = model;
     this.el = el;
     this.meta = model.get("meta") || {};
+    this.uid = Math.random().toString(36).slice(2); // names this Explorer's radio group
     this.widths = null;
     this.pendingRow = null;
     this.build();
@@ -639,7 +640,7 @@ class Explorer {
     ];
     this.published.replaceChildren(
       ...options.map(([label, value, count]) => {
-        const input = h("input", { type: "radio", name: `nx-published-${this.model.cid || "x"}`, checked: f.published.value === value });
+        const input = h("input", { type: "radio", name: `nx-published-${this.uid}`, checked: f.published.value === value });
         input.addEventListener("change", () => this.send({ type: "criteria", changes: { published: value } }));
         return h(
           "label",
