@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 
-.PHONY: lab lab-headless test lint format bench report clean chromium
+.PHONY: lab lab-headless test lint format bench report clean chromium plotly-basic
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/analysis.py
 	$(BIN)/python benchmarks/explorer.py
+	$(BIN)/python benchmarks/explorer_browser.py
+
+## plotly-basic: refresh the Explorer's plotly.js (plotly's basic bundle, from npm) to the
+## plotly.js version of the installed plotly package (a test fails when they differ)
+plotly-basic: $(STAMP)
+	@version=$$($(BIN)/python -c "import pathlib, plotly, re; t = (pathlib.Path(plotly.__file__).parent / 'package_data' / 'plotly.min.js').read_text()[:400]; print(re.search(r'v(\d+\.\d+\.\d+)', t)[1])"); \
+	  tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent plotly.js-basic-dist-min@$$version >/dev/null && tar xzf *.tgz && \
+	  cp package/plotly-basic.min.js $(CURDIR)/newsnb/app/static/plotly-basic.min.js && \
+	  cp package/LICENSE $(CURDIR)/newsnb/app/static/plotly-basic.LICENSE && rm -rf $$tmp && \
+	  echo "newsnb/app/static/plotly-basic.min.js is now plotly.js $$version (basic)"
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check newsnb tests benchmarks

@@ -11,27 +11,95 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["FREQS", "check_freq", "labels", "period_range", "period_start", "shift", "utc_values"]
+__all__ = [
+    "AUTO",
+    "FREQS",
+    "MAX_BINS",
+    "auto_freq",
+    "check_freq",
+    "labels",
+    "period_count",
+    "period_range",
+    "period_start",
+    "shift",
+    "tick_format",
+    "utc_values",
+]
 
 #: The accepted ``freq`` values and what one period is called.
 FREQS: dict[str, str] = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+#: ``freq="auto"``: the period is chosen from the span of the dates (:func:`auto_freq`).
+AUTO = "auto"
+#: ``auto`` picks the finest period that gives at most this many bins, and at most two
+#: bins per record (but always allows :data:`MIN_LIMIT`): a sparse corpus gets wider bins.
+MAX_BINS = 200
+MIN_LIMIT = 60
 
 # numpy unit a period is counted in, and how many of those units one period spans
 _UNIT = {"D": ("D", 1), "W": ("D", 7), "M": ("M", 1), "Q": ("M", 3), "Y": ("Y", 1)}
 
 
 def check_freq(freq: str | None) -> str | None:
-    """Validate ``freq`` (case-insensitive) and return its canonical letter."""
+    """Validate ``freq`` (case-insensitive) and return its canonical letter or ``"auto"``."""
     if freq is None:
         return None
+    if isinstance(freq, str) and freq.lower() == AUTO:
+        return AUTO
     canonical = freq.upper() if isinstance(freq, str) else None
     if canonical not in FREQS:
         valid = ", ".join(repr(f) for f in FREQS)
         raise ValueError(
-            f"freq={freq!r} is not a period; use None (no time axis) or one of {valid} "
-            "(day, week starting Monday, month, quarter, year)"
+            f"freq={freq!r} is not a period; use None (no time axis), 'auto' (chosen from the "
+            f"span of the dates) or one of {valid} (day, week starting Monday, month, quarter, year)"
         )
     return canonical
+
+
+def period_count(first: np.datetime64, last: np.datetime64, freq: str) -> int:
+    """How many periods of ``freq`` the span from ``first`` to ``last`` touches."""
+    bounds = period_start(np.array([first, last], dtype="datetime64[us]"), freq)
+    unit, step = _UNIT[freq]
+    lo, hi = bounds.astype(f"datetime64[{unit}]").astype("int64")
+    return int((hi - lo) // step) + 1
+
+
+def auto_freq(times: np.ndarray | pd.Series) -> str:
+    """The finest of day, week, month, quarter, year giving few enough bins to read.
+
+    At most :data:`MAX_BINS` (200) bins, and at most two per record when that
+    is more than :data:`MIN_LIMIT` (60): a span of a few weeks gets days, a
+    year or two weeks, a decade months, and a sparse selection wider bins
+    rather than a flat line with spikes.  That gives about 30 to 200 bins
+    whenever the span allows it.  One record (or several on one day) gets
+    days; no dated record gets months.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> days = lambda *d: np.array(d, dtype="datetime64[us]")
+    >>> auto_freq(days("2024-01-01", "2024-02-20")), auto_freq(days("2023-01-01", "2024-01-01"))
+    ('D', 'W')
+    >>> auto_freq(days("2014-01-01", "2024-01-01")), auto_freq(days("2024-05-05"))  # two records
+    ('Q', 'D')
+    >>> auto_freq(np.arange("2014-01", "2024-01", dtype="datetime64[M]"))  # one a month
+    'M'
+    """
+    values = utc_values(times) if isinstance(times, pd.Series) else np.asarray(times)
+    values = values.astype("datetime64[us]")
+    values = values[~np.isnat(values)]
+    if not len(values):
+        return "M"
+    first, last = values.min(), values.max()
+    limit = min(MAX_BINS, max(MIN_LIMIT, 2 * len(values)))
+    for freq in FREQS:
+        if period_count(first, last, freq) <= limit:
+            return freq
+    return "Y"
+
+
+def tick_format(freq: str) -> str:
+    """A d3 time format for axis ticks of ``freq`` periods (never finer than a day)."""
+    return {"D": "%Y-%m-%d", "W": "%Y-%m-%d", "M": "%b %Y", "Q": "%Y Q%q", "Y": "%Y"}[freq]
 
 
 def utc_values(times: pd.Series) -> np.ndarray:

@@ -254,6 +254,30 @@ def _finish(
     return out
 
 
+def resolve_freq(data: Data, freq: str | None) -> str | None:
+    """``freq`` checked, with ``"auto"`` replaced by the period that suits the data's dates.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> articles = pd.DataFrame({"published_at": pd.to_datetime(["2015-01-01", "2024-06-01"], utc=True)})
+    >>> resolve_freq(articles, "auto"), resolve_freq(articles, "w")
+    ('Q', 'W')
+    """
+    freq = _periods.check_freq(freq)
+    if freq != _periods.AUTO:
+        return freq
+    if _dask_backend(data) is not None:  # two numbers from the cluster
+        import dask
+
+        times = data.articles["published_at"] if hasattr(data, "articles") else data["published_at"]
+        first, last = dask.compute(times.min(), times.max())
+        return _periods.auto_freq(pd.Series(pd.to_datetime([first, last], utc=True)))
+    articles = articles_of(data)
+    _require(articles, "published_at")
+    return _periods.auto_freq(articles["published_at"])
+
+
 # -- public aggregations ------------------------------------------------------------------
 
 
@@ -276,9 +300,11 @@ def coverage(
         articles column (``"type"``, ``"category"``, ...) groups on its values.
         Records with no value (no topic, no provider) are left out and counted
         in ``attrs["missing_groups"]``.
-    freq : {None, "D", "W", "M", "Q", "Y"}
+    freq : {None, "auto", "D", "W", "M", "Q", "Y"}
         Period of the time axis: day, week (starting Monday), month, quarter or
-        year, computed in UTC and labelled by the period's start.  Every period
+        year, computed in UTC and labelled by the period's start; ``"auto"``
+        picks the finest that gives at most 200 periods (``attrs["freq"]`` says
+        which).  Every period
         from the first to the last record is listed, with 0 where nothing was
         published.  Records without a date are left out (``attrs["missing_dates"]``).
     normalize : bool
@@ -318,11 +344,11 @@ def coverage(
     >>> coverage(articles, freq="W")["count"].tolist()   # the quiet week is a 0
     [2, 0, 1]
     """
+    freq = resolve_freq(data, freq)
     if (backend := _dask_backend(data)) is not None:  # counted on the cluster
         return backend.coverage(data, by=by, freq=freq, normalize=normalize, top=top)
     articles = articles_of(data)
     column = group_column(articles, by)
-    freq = _periods.check_freq(freq)
     top = _check_top(top)
     if freq is not None:
         _require(articles, "published_at")
@@ -468,13 +494,13 @@ def gaps(
     0        A    gap        2
     1        A  quiet        5
     """
+    checked = resolve_freq(data, freq)
     if (backend := _dask_backend(data)) is not None:  # counted on the cluster
         return backend.gaps(
-            data, by=by, freq=freq, quiet_periods=quiet_periods, min_periods=min_periods
+            data, by=by, freq=checked, quiet_periods=quiet_periods, min_periods=min_periods
         )
     articles = articles_of(data)
     column = group_column(articles, by)
-    checked = _periods.check_freq(freq)
     if checked is None:
         raise ValueError("gaps needs a period: pass freq='D', 'W', 'M', 'Q' or 'Y'")
     _require(articles, "published_at")

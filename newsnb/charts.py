@@ -8,10 +8,12 @@ Conventions shared by all charts:
 
 - Colours are stable per group: :func:`color_for` gives a topic or provider
   the same colour in every chart; ``"other"`` is always grey.
-- Record text (topics, providers, titles) is HTML-escaped before plotly sees
-  it (plotly renders tags such as ``<b>`` in labels).  On bar charts the
-  category axis holds the escaped group names and ``customdata[0]`` of each
-  point holds the raw name; ``html.unescape(label)`` gives it back too.
+- Record text (topics, providers, titles) is escaped for plotly's label markup
+  before plotly sees it (:func:`label_text`: plotly renders tags such as
+  ``<b>`` and ``<br>`` and a few entities in labels, so ``&``, ``<`` and ``>``
+  are escaped and nothing else).  On bar charts the category axis holds the
+  escaped group names and ``customdata[0]`` of each point holds the raw name;
+  ``html.unescape(label)`` gives it back too.
 - The ``newsnb`` template has transparent backgrounds and mid-grey ink, so
   figures read in JupyterLab's light and dark themes alike.
 - An empty corpus or filter gives an empty figure that says so, not an error.
@@ -31,7 +33,6 @@ from plotly.subplots import make_subplots
 from newsnb import _periods, analysis
 from newsnb._data import ALIASES
 from newsnb.analysis import OTHER, Data
-from newsnb.render import escape
 
 __all__ = [
     "PALETTE",
@@ -40,6 +41,7 @@ __all__ = [
     "cooccurrence",
     "gaps",
     "heatmap",
+    "label_text",
     "provider_share",
     "providers",
     "quality",
@@ -123,9 +125,27 @@ def color_for(group: Any, by: str | None = None) -> str:
 # -- shared pieces --------------------------------------------------------------------
 
 
+def label_text(value: Any) -> str:
+    """Record text made safe for a plotly label: it shows as written, never as markup.
+
+    plotly.js reads labels as a small HTML subset (``<b>``, ``<br>``, ``<a>``,
+    ...) and decodes ``&lt;``, ``&gt;``, ``&amp;`` and numeric entities, but
+    not ``&quot;``: so only ``&``, ``<`` and ``>`` are escaped (an HTML
+    escape would show quotes as ``&quot;``).  Missing values become ``""``.
+
+    Examples
+    --------
+    >>> label_text('Is "AI" <b>just</b> hype? R&amp;D')
+    'Is "AI" &lt;b&gt;just&lt;/b&gt; hype? R&amp;amp;D'
+    """
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+        return ""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _names(values: Any) -> list[str]:
     """Escaped display names (one per group, not per record)."""
-    return [escape(v) for v in values]
+    return [label_text(v) for v in values]
 
 
 def _raw(values: Any) -> np.ndarray:
@@ -197,11 +217,24 @@ def _what(by: str | None) -> str:
     return {None: "record", analysis.TOPIC: "topic", "provider": "provider"}.get(by, str(by))
 
 
-def _need_freq(freq: str, chart: str) -> str:
-    checked = _periods.check_freq(freq)
+def _need_freq(data: Data, freq: str, chart: str) -> str:
+    checked = analysis.resolve_freq(data, freq)
     if checked is None:
-        raise ValueError(f"{chart} needs a period: pass freq='D', 'W', 'M', 'Q' or 'Y'")
+        raise ValueError(f"{chart} needs a period: pass freq='auto', 'D', 'W', 'M', 'Q' or 'Y'")
     return checked
+
+
+def _time_axis(fig: go.Figure, x: np.ndarray, freq: str, axis: str = "xaxis") -> None:
+    """Ticks that name whole periods, never finer than a day (a single period included)."""
+    settings: dict[str, Any] = {"tickformat": _periods.tick_format(freq)}
+    if 0 < len(x) <= 6:
+        # plotly would otherwise zoom in to milliseconds around one or two points
+        settings.update(
+            tickvals=list(x),
+            ticktext=list(_periods.labels(x, freq)),
+            range=[_periods.shift(x[:1], -1, freq)[0], _periods.shift(x[-1:], 1, freq)[0]],
+        )
+    fig.update_layout({axis: settings})
 
 
 def _period_axis(freq: str) -> str:
@@ -329,7 +362,7 @@ def providers(data: Data, top: int = 15) -> go.Figure:
 def timeline(
     data: Data,
     by: str | None = None,
-    freq: str = "W",
+    freq: str = "auto",
     normalize: bool = False,
     top: int | None = None,
     stacked: bool = False,
@@ -339,6 +372,8 @@ def timeline(
     Plots :func:`newsnb.coverage(data, by, freq, normalize, top)
     <newsnb.analysis.coverage>`: zero-filled, so a quiet period shows as 0.
     With ``normalize=True`` the y axis is each group's share of the period.
+    ``freq="auto"`` (the default) picks the period from the span of the dates:
+    days, weeks, months, quarters or years, at most 200 of them.
 
     Examples
     --------
@@ -352,7 +387,7 @@ def timeline(
     >>> [(trace.name, trace.y.tolist()) for trace in fig.data]  # February is a 0
     [('AI', [2, 0, 0]), ('Cloud', [1, 0, 1])]
     """
-    freq = _need_freq(freq, "timeline")
+    freq = _need_freq(data, freq, "timeline")
     word = _periods.FREQS[freq]
     grouped = f" by {_what(by)}" if by is not None else ""
     title = f"{'Share of records' if normalize else 'Records'} per {word}{grouped}"
@@ -377,7 +412,7 @@ def timeline(
         trace: dict[str, Any] = {
             "x": x,
             "y": values[:, i],
-            "name": escape(group),
+            "name": label_text(group),
             "customdata": np.column_stack([labels, numbers[:, i]]),
             "hovertemplate": f"<b>%{{fullData.name}}</b><br>%{{customdata[0]}}<br>{amount}<extra></extra>",
             "line": {"color": color, "width": 1.5 if stacked else 2},
@@ -393,6 +428,7 @@ def timeline(
         hovermode="closest",
         showlegend=by is not None,
     )
+    _time_axis(fig, x, freq)
     if normalize:
         fig.update_yaxes(tickformat=".0%")
         silent = int(np.isnan(values).all(axis=1).sum()) if by is not None else 0
@@ -405,7 +441,7 @@ def timeline(
     return fig
 
 
-def provider_share(data: Data, freq: str = "M", top: int = 10) -> go.Figure:
+def provider_share(data: Data, freq: str = "auto", top: int = 10) -> go.Figure:
     """Each provider's share of the period's records, as stacked areas summing to 100%.
 
     Plots :func:`newsnb.coverage(data, by="provider", freq=freq, normalize=True,
@@ -424,16 +460,15 @@ def provider_share(data: Data, freq: str = "M", top: int = 10) -> go.Figure:
     >>> [(trace.name, trace.y.tolist()) for trace in fig.data]  # no record in February
     [('Wire', [0.5, nan, 1.0]), ('Daily', [0.5, nan, 0.0])]
     """
+    freq = _need_freq(data, freq, "provider_share")
     fig = timeline(data, by="provider", freq=freq, normalize=True, top=top, stacked=True)
-    fig.update_layout(
-        title_text=f"Provider share of records per {_periods.FREQS[_need_freq(freq, 'provider_share')]}"
-    )
+    fig.update_layout(title_text=f"Provider share of records per {_periods.FREQS[freq]}")
     if fig.data:
         fig.update_yaxes(range=[0, 1])
     return fig
 
 
-def heatmap(data: Data, by: str = "topic", freq: str = "M", top: int | None = 20) -> go.Figure:
+def heatmap(data: Data, by: str = "topic", freq: str = "auto", top: int | None = 20) -> go.Figure:
     """Records per group and period as a heatmap (zero-filled; ``top`` groups + other).
 
     Plots :func:`newsnb.coverage(data, by, freq, top=top) <newsnb.analysis.coverage>`.
@@ -450,7 +485,7 @@ def heatmap(data: Data, by: str = "topic", freq: str = "M", top: int | None = 20
     >>> fig.data[0].y, fig.data[0].z.tolist()
     (('Wire', 'Daily'), [[1, 0, 1], [1, 0, 0]])
     """
-    freq = _need_freq(freq, "heatmap")
+    freq = _need_freq(data, freq, "heatmap")
     if by is None:
         raise ValueError("heatmap needs groups: pass by='topic', 'provider' or an articles column")
     title = f"Records per {_what(by)} and {_periods.FREQS[freq]}"
@@ -473,6 +508,7 @@ def heatmap(data: Data, by: str = "topic", freq: str = "M", top: int | None = 20
     )
     fig.update_layout(xaxis_title=_period_axis(freq), yaxis_title=_what(by).capitalize())
     fig.update_yaxes(autorange="reversed")
+    _time_axis(fig, x, freq)
     return fig
 
 
@@ -591,7 +627,7 @@ def gaps(
     >>> [(trace.name, trace.y.tolist()) for trace in fig.data]
     [('active', ['Wire', 'Daily']), ('gap', ['Wire']), ('quiet', ['Daily'])]
     """
-    freq = _need_freq(freq, "gaps")
+    freq = _need_freq(data, freq, "gaps")
     word = _periods.FREQS[freq]
     title = f"Coverage gaps by {_what(by)} ({word}s with no record)"
     runs = analysis.gaps(data, by=by, freq=freq, quiet_periods=quiet_periods)
@@ -763,8 +799,8 @@ def stories(data: Data, top: int = 15) -> go.Figure:
     shown = found.head(analysis._check_top(top))
     if len(shown) < len(found):
         title += f" (top {len(shown)} of {len(found):,})"
-    labels = [f"#{s} {escape(_short(t, 60))}" for s, t in zip(shown["story"], shown["title"])]
-    providers = [escape(_short(", ".join(map(str, p)), 120)) for p in shown["providers"]]
+    labels = [f"#{s} {label_text(_short(t, 60))}" for s, t in zip(shown["story"], shown["title"])]
+    providers = [label_text(_short(", ".join(map(str, p)), 120)) for p in shown["providers"]]
     via = [
         " and ".join("related URLs" if v == "url" else "same title" for v in vs)
         for vs in shown["via"]

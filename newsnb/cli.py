@@ -35,16 +35,15 @@ import pandas as pd
 
 import newsnb
 from newsnb.corpus import Corpus
+from newsnb.criteria import Criteria
 from newsnb.errors import SourceError
-from newsnb.parquet import encode_json
+from newsnb.export import FORMATS, write_table
 from newsnb.tables import TABLES
 
 __all__ = ["EXIT_OK", "EXIT_STRICT", "EXIT_USAGE", "build_parser", "main"]
 
 EXIT_OK, EXIT_STRICT, EXIT_USAGE = 0, 1, 2
-#: Output formats of ``convert``, by file suffix.
-FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
-FREQS = ("D", "W", "M", "Q", "Y")  # as newsnb.analysis takes them
+FREQS = ("AUTO", "D", "W", "M", "Q", "Y")  # as newsnb.analysis takes them (upper-cased)
 
 
 class UsageError(Exception):
@@ -181,10 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--title", metavar="TEXT", help="page heading (default: from PATH)")
     report.add_argument(
         "--freq",
-        default="W",
+        default="AUTO",
         type=str.upper,
         choices=FREQS,
-        help="time bucket of the charts: day, week, month, quarter, year (default: %(default)s)",
+        help="time bucket of the charts: day, week, month, quarter, year, or auto: the finest "
+        "giving at most 200 buckets (default: auto)",
     )
     report.add_argument(
         "--top",
@@ -507,7 +507,7 @@ def _report(args: argparse.Namespace) -> int:
     else:
         corpus = _load(args)
         status = _account(args, corpus)
-    corpus, described = _filtered(corpus, args)
+    criteria, kept = _criteria(corpus, args)
     from newsnb.reporting import report
 
     title = args.title or (
@@ -520,51 +520,39 @@ def _report(args: argparse.Namespace) -> int:
             corpus,
             args.output,
             title=title,
-            freq=args.freq,
+            freq=args.freq.lower() if args.freq == "AUTO" else args.freq,
             top=args.top,
             cdn=args.cdn,
             max_rows=args.max_rows,
-            description=described,
+            criteria=criteria,
         )
     except OSError as exc:
         raise UsageError(
             f"{args.output}: cannot write the report ({exc.strerror or exc})"
         ) from None
     size = written.stat().st_size / 1e6
-    _note(args, f"wrote {written} ({size:.1f} MB, {len(corpus):,} records)")
+    _note(args, f"wrote {written} ({size:.1f} MB, {kept:,} records)")
     return status
 
 
-def _filtered(corpus: Corpus, args: argparse.Namespace) -> tuple[Corpus, str | None]:
-    """Apply --since/--until/--topic/--provider; the filters in words for the page."""
+def _criteria(corpus: Corpus, args: argparse.Namespace) -> tuple[Criteria | None, int]:
+    """--since/--until/--topic/--provider as criteria checked against the corpus; the records kept."""
     if not (args.since or args.until or args.topic or args.provider):
-        return corpus, None
+        return None, len(corpus)
     _check_names(corpus.topics["topic"], args.topic, "topic")
     _check_names(corpus.articles["provider_name"], args.provider, "provider")
     if args.since and args.until and _utc(args.since) > _utc(args.until):
         raise UsageError(f"--since {args.since} is after --until {args.until}; swap them")
-    from newsnb.filtering import filter_articles
+    from newsnb.filtering import ArticleIndex
 
-    kept = filter_articles(
-        corpus.articles,
-        start=args.since,
-        end=args.until,
-        topics=args.topic or None,
-        providers=args.provider or None,
+    criteria = Criteria(
+        start=args.since, end=args.until, topics=args.topic, providers=args.provider
     )
-    words = []
-    if args.since:
-        words.append(f"from {args.since}")
-    if args.until:
-        words.append(f"until {args.until}")
-    if args.topic:
-        words.append("topics " + ", ".join(args.topic))
-    if args.provider:
-        words.append("providers " + ", ".join(args.provider))
-    described = f"Filtered: {'; '.join(words)} ({len(kept):,} of {len(corpus):,} records)."
-    if len(kept) == 0:
-        raise UsageError(f"no records match the filters ({'; '.join(words)}); widen them")
-    return corpus.subset(kept), described
+    kept = int(ArticleIndex(corpus.articles).mask(criteria).sum())
+    if not kept:
+        words = "; ".join(criteria.describe())
+        raise UsageError(f"no records match the filters ({words}); widen them")
+    return criteria, kept
 
 
 def _check_names(values: pd.Series, wanted: list[str] | None, what: str) -> None:
@@ -600,103 +588,6 @@ def _convert(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
     _note(args, f"wrote {args.out} ({rows:,} rows of {args.table}, {fmt})")
     return status
-
-
-def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> int:
-    """Write one corpus table as ``parquet``, ``csv`` or ``jsonl``; return the row count.
-
-    ``articles`` gets its ``article_id`` index as the first column.  Parquet keeps
-    types (``topics`` a list of strings, times ``timestamp[us, UTC]``) with the
-    ``extra`` dicts as JSON text; CSV writes lists and dicts as JSON text and times
-    as ISO 8601 (``2024-01-02T03:04:05Z``); JSONL writes one JSON object a line
-    with native lists, dicts, ``null`` and ISO 8601 times.  In ``extra``, values
-    JSON has no type for are tagged as :func:`newsnb.to_parquet` does
-    (``{"$date": "2024-01-31"}``, see :mod:`newsnb.parquet`).
-
-    Examples
-    --------
-    >>> import newsnb, tempfile, pathlib
-    >>> corpus = newsnb.load_text("---\\ntitle: Hi\\ntopics: [AI, Robots]\\n---\\n", "a.md")
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     out = pathlib.Path(tmp, "a.jsonl")
-    ...     _ = write_table(corpus.articles, out, "jsonl")
-    ...     row = json.loads(out.read_text())
-    >>> row["article_id"], row["topics"]
-    ('a.md', ['AI', 'Robots'])
-    """
-    if frame.index.name == "article_id":
-        frame = frame.reset_index()
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        if fmt == "parquet":
-            out = frame.copy()
-            for column in _object_columns(out):
-                if column != "topics":  # dicts of any shape: pyarrow cannot type them all
-                    out[column] = _json_column(out[column])
-            out.to_parquet(tmp, index=False)
-        elif fmt == "csv":
-            out = frame.copy()
-            for column in _object_columns(out):
-                out[column] = _json_column(out[column])
-            for column in _time_columns(out):
-                out[column] = _iso_column(out[column])
-            out.to_csv(tmp, index=False)
-        elif fmt == "jsonl":
-            _write_jsonl(frame, tmp)
-        else:
-            raise ValueError(f"unknown format {fmt!r}; use parquet, csv or jsonl")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return len(frame)
-
-
-def _object_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if frame[c].dtype == object]
-
-
-def _time_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
-
-
-def _json_column(values: pd.Series) -> pd.Series:
-    text = [None if v is None else _json_text(values.name, v) for v in values]
-    return pd.Series(pd.array(text, dtype="string"), index=values.index)
-
-
-def _json_text(column: Any, value: Any) -> str:
-    if column == "extra":  # any YAML value: dates and the like tagged as in newsnb.to_parquet
-        return encode_json(value)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _iso_column(values: pd.Series) -> pd.Series:
-    # whole seconds (every real record) print without a fraction
-    fine = bool((values.dropna().dt.microsecond != 0).any())
-    text = values.dt.tz_convert("UTC").dt.strftime(
-        "%Y-%m-%dT%H:%M:%S.%fZ" if fine else "%Y-%m-%dT%H:%M:%SZ"
-    )
-    return text.astype("string")
-
-
-def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
-    columns: dict[str, list[Any]] = {}
-    for name in frame.columns:
-        values = frame[name]
-        if isinstance(values.dtype, pd.DatetimeTZDtype):
-            values = _iso_column(values)
-        if name == "extra":
-            columns[name] = [None if v is None else json.loads(encode_json(v)) for v in values]
-        elif values.dtype == object:
-            columns[name] = list(values)
-        else:
-            # NA -> None and numpy scalars -> Python ones in one pass
-            columns[name] = values.astype(object).where(values.notna(), None).tolist()
-    names = list(columns)
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        for row in zip(*columns.values()):
-            handle.write(json.dumps(dict(zip(names, row)), ensure_ascii=False))
-            handle.write("\n")
 
 
 # -- sample ----------------------------------------------------------------------

@@ -1,35 +1,22 @@
-"""Filtering articles: the pure function the Explorer's controls call.
+"""Filtering articles: the pure functions behind the Explorer, the report and the CLI.
 
-:func:`filter_articles` narrows an articles DataFrame by date, topics,
-providers, type, published flag, quality and free text.  It is a plain
-function of a DataFrame, usable without widgets.  The Explorer keeps one
-:class:`ArticleIndex` per corpus so that each filter change is a handful of
-vectorised operations over precomputed arrays (lower-cased text, topic
-membership, category codes, sort orders) instead of string work per keystroke.
-
-Criteria semantics (shared by the function and the Explorer):
-
-- ``start`` / ``end``: inclusive bounds on ``published_at`` (UTC).  A date
-  (``datetime.date`` or a ``"YYYY-MM-DD"`` string) covers its whole day; a
-  datetime is an exact instant.  Naive datetimes are taken as UTC.  Records
-  without a date are dropped as soon as either bound is set.
-- ``topics`` with ``topic_mode="any"`` keeps records having at least one of the
-  topics; ``"all"`` keeps those having every one of them.
-- ``providers`` and ``type``: one name or a list of names (any of).
-- ``published``: ``True`` / ``False``; records with an unknown flag are dropped.
-- ``quality``: ``(lo, hi)`` inclusive, either side may be ``None``; records
-  without a quality are dropped.
-- ``text``: every term must occur, case-insensitively, in the title or the
-  excerpt; ``"quoted phrases"`` are one term (see :func:`parse_query`).
-
-``None`` (or an empty list / empty text) means "no constraint".
+:func:`filter_articles` narrows an articles DataFrame by a
+:class:`newsnb.Criteria` (dates, topics, providers, types, published flag,
+quality and heat, free text; see :mod:`newsnb.criteria` for what each
+means).  It is a plain function of a DataFrame, usable without widgets.  The
+Explorer keeps one :class:`ArticleIndex` per corpus so that each filter change
+is a handful of vectorised operations over precomputed arrays (lower-cased
+text, topic membership, category codes, sort orders) instead of string work
+per keystroke; each criterion's mask is kept, so changing one criterion
+recomputes only that one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
@@ -38,12 +25,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["SORT_KEYS", "ArticleIndex", "describe_criteria", "filter_articles", "parse_query"]
+from newsnb.criteria import FACETS, Criteria, _instant
+
+__all__ = ["SORT_KEYS", "ArticleIndex", "filter_articles", "parse_query"]
 
 #: Columns the results table can sort by.
-SORT_KEYS = ("published_at", "title", "provider_name", "topics", "quality", "type")
+SORT_KEYS = ("published_at", "title", "provider_name", "topics", "quality", "heat", "type")
 
-_DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
+_MASK_CACHE_BYTES = 64 * 2**20  # kept per-criterion masks, at most this many bytes
 # A quoted phrase (closing quote optional, so a half-typed query still works) or a bare word.
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
@@ -75,56 +64,15 @@ def parse_query(text: str | None) -> list[str]:
     return terms
 
 
-def _names(value: str | Iterable[str] | None) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]
-
-
-def _bound(value: Any, name: str, *, end: bool) -> tuple[np.datetime64, bool] | None:
-    """A bound as naive-UTC datetime64[us] and whether it is exclusive.
-
-    An end *date* becomes the next midnight, exclusive, so that it covers its whole day.
-    """
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return None
-    whole_day = (isinstance(value, dt.date) and not isinstance(value, dt.datetime)) or (
-        isinstance(value, str) and _DATE_ONLY.match(value) is not None
-    )
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(
-            f"filter_articles: {name}={value!r} is not a date; pass a date, a datetime "
-            "or an ISO string such as '2024-01-31'"
-        ) from exc
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    stamp = stamp.tz_localize(None)
-    exclusive = whole_day and end
-    if exclusive:
-        stamp = stamp.normalize() + pd.Timedelta(days=1)
-    return np.datetime64(stamp.as_unit("us").to_datetime64(), "us"), exclusive
+def _utc64(moment: Any) -> np.datetime64:
+    """An aware UTC datetime as naive-UTC datetime64[us] (the index's unit)."""
+    return np.datetime64(moment.replace(tzinfo=None), "us")
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (``np.unique`` is many times slower on millions of int64)."""
     values = np.sort(values)
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
-
-
-def _quality(value: Any) -> tuple[float, float] | None:
-    if value is None:
-        return None
-    try:
-        lo, hi = value
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"filter_articles: quality={value!r} is not a (low, high) pair; "
-            "pass e.g. quality=(50, 100) or quality=(50, None)"
-        ) from exc
-    return (-np.inf if lo is None else float(lo), np.inf if hi is None else float(hi))
 
 
 class ArticleIndex:
@@ -254,6 +202,11 @@ class ArticleIndex:
         return pd.to_numeric(self._column("quality")).to_numpy(dtype=float, na_value=np.nan)
 
     @cached_property
+    def heat(self) -> np.ndarray:
+        """``heat`` as float (``NaN`` where missing or unknown)."""
+        return pd.to_numeric(self._column("heat")).to_numpy(dtype=float, na_value=np.nan)
+
+    @cached_property
     def published(self) -> tuple[np.ndarray, np.ndarray]:
         """Masks of records whose flag is true, and false (unknown in neither)."""
         col = self._column("published").astype("boolean")
@@ -318,56 +271,89 @@ class ArticleIndex:
         return keep
 
     def warm(self) -> ArticleIndex:
-        """Build every structure now (the Explorer does, so no keystroke pays for it)."""
-        for name in ("dates", "text", "topic_pairs", "providers", "types", "quality", "published"):
+        """Build the structures every view needs now, so no click pays for them.
+
+        The word index (``token_index=True``) is left for the first search: it
+        is the one expensive structure, and many sessions never search.
+        """
+        for name in ("dates", "topic_pairs", "providers", "types", "published"):
             getattr(self, name)
-        if self.token_index:
-            self.tokens  # noqa: B018 - builds the cached property
         return self
 
+    def _facet_mask(self, facet: str, c: Criteria) -> np.ndarray:
+        """The records one facet of ``c`` keeps (the facet must be active)."""
+        if facet == "dates":
+            keep = np.ones(self.n, dtype=bool)
+            if c.start is not None:
+                keep &= self.dates >= _utc64(_instant(c.start, end=False))
+            if c.end is not None:
+                # an end date reaches the next midnight, exclusive; an end instant is included
+                bound = _utc64(_instant(c.end, end=True))
+                keep &= (
+                    (self.dates <= bound)
+                    if isinstance(c.end, dt.datetime)
+                    else (self.dates < bound)
+                )
+            return keep
+        if facet == "topics":
+            return self._topics(list(c.topics), c.topic_mode)
+        if facet == "providers":
+            return self._in(self.providers, list(c.providers))
+        if facet == "types":
+            return self._in(self.types, list(c.types))
+        if facet == "published":
+            return self.published[0] if c.published else self.published[1]
+        if facet in ("quality", "heat"):
+            lo, hi = getattr(c, facet)
+            scores = getattr(self, facet)
+            with np.errstate(invalid="ignore"):
+                keep = (scores >= (-np.inf if lo is None else lo)) & (
+                    scores <= (np.inf if hi is None else hi)
+                )
+            return keep | np.isnan(scores) if c.include_unscored else keep
+        if facet == "text":
+            return self._text(parse_query(c.text))
+        raise ValueError(f"unknown facet {facet!r}; use one of {list(FACETS)}")
+
+    def masks(self, criteria: Criteria) -> dict[str, np.ndarray]:
+        """One boolean array per active facet of ``criteria`` (their AND is :meth:`mask`).
+
+        Each facet's array is kept (a few dozen, by size), so a change of one
+        criterion recomputes only that one, and facet counts, which leave one
+        facet out at a time, reuse the others.  The arrays are shared: do not
+        modify them.
+        """
+        cache = self.__dict__.setdefault("_mask_cache", OrderedDict())
+        out = {}
+        for facet in criteria.active():
+            key = (facet, *(getattr(criteria, f) for f in FACETS[facet]))
+            if facet == "topics":
+                key += (criteria.topic_mode,)
+            elif facet in ("quality", "heat"):
+                key += (criteria.include_unscored,)
+            found = cache.get(key)
+            if found is None:
+                found = self._facet_mask(facet, criteria)
+                found.setflags(write=False)
+                cache[key] = found
+                while len(cache) > max(8, _MASK_CACHE_BYTES // max(self.n, 1)):
+                    cache.popitem(last=False)
+            else:
+                cache.move_to_end(key)
+            out[facet] = found
+        return out
+
     def mask(
-        self,
-        *,
-        start: Any = None,
-        end: Any = None,
-        topics: str | Iterable[str] | None = None,
-        topic_mode: str = "any",
-        providers: str | Iterable[str] | None = None,
-        text: str | None = None,
-        type: str | Iterable[str] | None = None,
-        published: bool | None = None,
-        quality: tuple[float | None, float | None] | None = None,
+        self, criteria: Criteria | Mapping[str, Any] | None = None, **keywords: Any
     ) -> np.ndarray:
         """A boolean array, one per article, true where every criterion holds.
 
-        Takes the same criteria as :func:`filter_articles`.
+        Takes a :class:`newsnb.Criteria` and/or its keywords, as
+        :func:`filter_articles` does.
         """
-        if topic_mode not in ("any", "all"):
-            raise ValueError(f"filter_articles: topic_mode={topic_mode!r}; use 'any' or 'all'")
-        if published is not None and not isinstance(published, (bool, np.bool_)):
-            raise ValueError(f"filter_articles: published={published!r}; use True, False or None")
         keep = np.ones(self.n, dtype=bool)
-        lo, hi = _bound(start, "start", end=False), _bound(end, "end", end=True)
-        if lo is not None:
-            keep &= self.dates >= lo[0]
-        if hi is not None:
-            keep &= (self.dates < hi[0]) if hi[1] else (self.dates <= hi[0])
-        if _names(topics):
-            keep &= self._topics(_names(topics), topic_mode)
-        if _names(providers):
-            keep &= self._in(self.providers, _names(providers))
-        if _names(type):
-            keep &= self._in(self.types, _names(type))
-        if published is not None:
-            keep &= self.published[0] if published else self.published[1]
-        bounds = _quality(quality)
-        if bounds is not None:
-            q = self.quality
-            with np.errstate(invalid="ignore"):
-                keep &= (q >= bounds[0]) & (q <= bounds[1])
-        terms = parse_query(text)
-        if terms:
-            keep &= self._text(terms)
+        for found in self.masks(Criteria.build(criteria, **keywords)).values():
+            keep &= found
         return keep
 
     # -- ordering -----------------------------------------------------------------------------
@@ -381,8 +367,8 @@ class ArticleIndex:
             key = dates.astype("int64").astype(float)
             key[np.isnat(dates)] = np.nan
             return key
-        if by == "quality":
-            return self.quality
+        if by in ("quality", "heat"):
+            return getattr(self, by)
         col = self._column(by)
         if by == "topics":
             col = pd.Series(["; ".join(map(str, v)) if len(v) else None for v in col.tolist()])
@@ -413,37 +399,22 @@ class ArticleIndex:
 
 def filter_articles(
     articles: pd.DataFrame,
-    *,
-    start: Any = None,
-    end: Any = None,
-    topics: str | Iterable[str] | None = None,
-    topic_mode: str = "any",
-    providers: str | Iterable[str] | None = None,
-    text: str | None = None,
-    type: str | Iterable[str] | None = None,
-    published: bool | None = None,
-    quality: tuple[float | None, float | None] | None = None,
+    criteria: Criteria | Mapping[str, Any] | None = None,
+    **keywords: Any,
 ) -> pd.DataFrame:
-    """The articles that meet every given criterion, in their original order.
+    """The articles that meet every criterion, in their original order.
 
     Parameters
     ----------
     articles : DataFrame
         ``corpus.articles`` or any subset of it.
-    start, end : date, datetime, str or None
-        Inclusive bounds on ``published_at`` (UTC); a date covers its whole day.
-    topics : str or list of str, optional
-        Topic names; with ``topic_mode="any"`` (default) a record needs one of
-        them, with ``"all"`` every one.
-    providers, type : str or list of str, optional
-        Provider names / record types to keep.
-    text : str, optional
-        Search over title and excerpt: case-insensitive, every word must occur,
-        ``"quoted phrases"`` are matched whole.
-    published : bool, optional
-        Keep only published (``True``) or unpublished (``False``) records.
-    quality : (low, high), optional
-        Inclusive quality range; ``None`` on either side leaves it open.
+    criteria : Criteria, optional
+        What to keep (``explorer.criteria``, ``Criteria.from_json(...)``).
+    **keywords
+        Criteria given one by one, on top of ``criteria``: ``start``, ``end``,
+        ``topics``, ``topic_mode``, ``providers``, ``types`` (or ``type``),
+        ``published``, ``quality``, ``heat``, ``include_unscored``, ``text``
+        (see :class:`newsnb.Criteria`).
 
     Returns
     -------
@@ -461,51 +432,8 @@ def filter_articles(
     True
     >>> bool((hits["published_at"] >= "2023-01-01").all())
     True
+    >>> same = newsnb.Criteria(start="2023-01-01", topics="Power Apps", text='"power fx"')
+    >>> newsnb.filter_articles(corpus.articles, same).index.equals(hits.index)
+    True
     """
-    mask = ArticleIndex(articles).mask(
-        start=start,
-        end=end,
-        topics=topics,
-        topic_mode=topic_mode,
-        providers=providers,
-        text=text,
-        type=type,
-        published=published,
-        quality=quality,
-    )
-    return articles[mask]
-
-
-def describe_criteria(criteria: Mapping[str, Any]) -> list[str]:
-    """Short plain-text phrases for the active criteria (for the status line).
-
-    Examples
-    --------
-    >>> describe_criteria({"topics": ["AI", "ML"], "topic_mode": "all", "text": "chip"})
-    ['topics: all of AI, ML', 'text: chip']
-    """
-    parts = []
-    start, end = criteria.get("start"), criteria.get("end")
-    if start is not None or end is not None:
-        parts.append(f"dates: {start or '…'} to {end or '…'}")
-    topics = _names(criteria.get("topics"))
-    if topics:
-        mode = (
-            ("all of " if criteria.get("topic_mode") == "all" else "any of ")
-            if len(topics) > 1
-            else ""
-        )
-        parts.append(f"topics: {mode}{', '.join(topics)}")
-    for key, label in (("providers", "providers"), ("type", "type")):
-        names = _names(criteria.get(key))
-        if names:
-            shown = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
-            parts.append(f"{label}: {shown}")
-    if criteria.get("published") is not None:
-        parts.append("published" if criteria["published"] else "unpublished")
-    if criteria.get("quality") is not None:
-        lo, hi = criteria["quality"]
-        parts.append(f"quality: {'…' if lo is None else lo}–{'…' if hi is None else hi}")
-    if criteria.get("text"):
-        parts.append(f"text: {criteria['text']}")
-    return parts
+    return articles[ArticleIndex(articles).mask(criteria, **keywords)]

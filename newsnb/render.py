@@ -235,22 +235,50 @@ def raw_fields_html(article: Mapping[str, Any], article_id: Any = None) -> str:
     return f"<table class='newsnb-raw' style='font-size:0.85em;border-collapse:collapse'>{body}</table>"
 
 
-def related_html(related: pd.DataFrame) -> str:
-    """The related items of one record: linked title, provider and date, each escaped."""
+def related_html(related: pd.DataFrame | None, *, open_in_place: bool = False) -> str:
+    """The related items of one record: linked title, provider and date, each escaped.
+
+    Items that are records of the corpus (``in_corpus_id`` set) carry a
+    ``data-article-id`` attribute and an *in this corpus* chip; with
+    ``open_in_place=True`` (the Explorer) they open in the inspector, which
+    intercepts the click, and otherwise they link to their web page like the
+    others.  Only ``http(s)`` URLs become links.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"title": ["<b>A</b>"], "web_url": ["javascript:x"],
+    ...     "provider_name": ["P"], "published_at": [None], "in_corpus_id": ["a.md"]})
+    >>> html_ = related_html(items, open_in_place=True)
+    >>> 'data-article-id="a.md"' in html_, "<b>" in html_, "javascript:" in html_
+    (True, False, False)
+    """
     if related is None or related.empty:
         return ""
     items = []
+    has_ids = "in_corpus_id" in related.columns
     for item in related.itertuples(index=False):
         meta = " · ".join(
             p for p in (escape(item.provider_name), format_date(item.published_at, time=False)) if p
         )
-        in_corpus = (
-            f" {chip('in this corpus')}"
-            if "in_corpus_id" in related.columns and not pd.isna(item.in_corpus_id)
-            else ""
-        )
+        title = item.title if isinstance(item.title, str) and item.title.strip() else None
+        label = title or item.web_url or "(untitled)"
+        target = item.in_corpus_id if has_ids and isinstance(item.in_corpus_id, str) else None
+        if target is not None and open_in_place:
+            href = safe_url(item.web_url)
+            heading = (
+                f'<a class="newsnb-open" href="{escape(href or "#")}" '
+                f'data-article-id="{escape(target)}" title="Open this record here">'
+                f"{escape(label)}</a>"
+            )
+        elif target is not None:
+            heading = link(item.web_url, label).replace(
+                "<a ", f'<a data-article-id="{escape(target)}" ', 1
+            )
+        else:
+            heading = link(item.web_url, label)
+        in_corpus = f" {chip('in this corpus')}" if target is not None else ""
         items.append(
-            f"<li style='margin:2px 0;{_WRAP}'>{link(item.web_url, item.title or item.web_url or '(untitled)')}"
+            f"<li style='margin:2px 0;{_WRAP}'>{heading}"
             f"{in_corpus}<br><span style='{_MUTED}'>{meta}</span></li>"
         )
     return (
@@ -264,6 +292,7 @@ def card_html(
     *,
     related: pd.DataFrame | None = None,
     raw: bool = False,
+    open_in_place: bool = False,
 ) -> str:
     """One record as a readable card: linked title, provider and date, topic chips,
     thumbnail, wrapped excerpt, a link to any video, related items.
@@ -282,6 +311,9 @@ def card_html(
         The record's rows of ``corpus.related``; omitted when ``None``.
     raw : bool
         Append every field in a collapsible ``<details>`` table.
+    open_in_place : bool
+        Related items of the corpus open in the Explorer's inspector (see
+        :func:`related_html`).
 
     Examples
     --------
@@ -328,7 +360,7 @@ def card_html(
     ]
     if related is not None and not related.empty:
         parts.append(f"<div style='margin-top:6px;font-weight:600'>Related ({len(related)})</div>")
-        parts.append(related_html(related))
+        parts.append(related_html(related, open_in_place=open_in_place))
     if raw:
         parts.append(
             "<details><summary>All fields</summary>"

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from newsnb.corpus import Corpus
+from newsnb.criteria import Criteria
 from newsnb.render import escape, link, safe_url
 
 __all__ = ["CHARTS", "report", "report_html"]
@@ -52,8 +53,9 @@ def report(
     corpus: Corpus,
     path: str | os.PathLike[str],
     *,
+    criteria: Criteria | None = None,
     title: str | None = None,
-    freq: str = "W",
+    freq: str = "auto",
     top: int = 15,
     cdn: bool = False,
     max_rows: int = 5000,
@@ -64,14 +66,17 @@ def report(
     Parameters
     ----------
     corpus : Corpus
-        What to report on (filter it first with :meth:`Corpus.subset` and
-        :func:`newsnb.filter_articles` to report on part of it).
+        What to report on.
+    criteria : Criteria, optional
+        Report on the records these keep (e.g. ``explorer.criteria``); the page
+        says which filters were applied and how many records they kept.
     path : str or path-like
         The ``.html`` file to write (replaced if it exists).
     title : str, optional
         The page's heading; by default from ``corpus.source``.
-    freq : {"D", "W", "M", "Q", "Y"}
-        Time bucket of the charts and gaps (UTC; weeks start on Monday).
+    freq : {"auto", "D", "W", "M", "Q", "Y"}
+        Time bucket of the charts and gaps (UTC; weeks start on Monday); ``"auto"``
+        picks the finest giving at most 200 buckets over the records' span.
     top : int
         How many topics, providers and stories the charts and tables show.
     cdn : bool
@@ -99,6 +104,7 @@ def report(
     """
     page = report_html(
         corpus,
+        criteria=criteria,
         title=title,
         freq=freq,
         top=top,
@@ -120,8 +126,9 @@ def report(
 def report_html(
     corpus: Corpus,
     *,
+    criteria: Criteria | None = None,
     title: str | None = None,
-    freq: str = "W",
+    freq: str = "auto",
     top: int = 15,
     cdn: bool = False,
     max_rows: int = 5000,
@@ -148,6 +155,10 @@ def report_html(
     from newsnb import analysis  # imported here: plotly loads only when a report is made
 
     title = title or f"Coverage of {corpus.source or 'a corpus'}"
+    if criteria is not None and not criteria.is_empty:
+        corpus, note = filtered(corpus, criteria)
+        description = f"{description} {note}" if description else note
+    freq = analysis.resolve_freq(corpus, freq)  # one period for every chart and the gaps
     nonce = secrets.token_urlsafe(18)
     charts = _charts(corpus, freq=freq, top=top, cdn=cdn, nonce=nonce)
     story_frame = analysis.stories(corpus)
@@ -201,6 +212,23 @@ def report_html(
 </body>
 </html>
 """
+
+
+def filtered(corpus: Corpus, criteria: Criteria) -> tuple[Corpus, str]:
+    """The part of ``corpus`` that ``criteria`` keep, and the words that say so.
+
+    Examples
+    --------
+    >>> import newsnb
+    >>> part, note = filtered(newsnb.sample(300), Criteria(types="video"))
+    >>> note.startswith("Filtered: type: video (")
+    True
+    """
+    from newsnb.filtering import filter_articles
+
+    kept = filter_articles(corpus.articles, criteria)
+    note = f"Filtered: {'; '.join(criteria.describe())} ({len(kept):,} of {len(corpus):,} records)."
+    return corpus.subset(kept), note
 
 
 # -- summary ---------------------------------------------------------------------

@@ -107,9 +107,10 @@ newsnb.card(corpus, best)
 ## The Explorer
 
 **Which records match what I am looking for?**  Filter by text, date, topic,
-provider, type, publication and quality on the left; the count, the charts and
-the table follow.  Click a bar to filter on it, drag across the timeline to
-pick dates, and select a table row to read the record on the right.
+provider, type, publication and score on the left; the count, the facet
+counts, the charts and the table follow.  Click a bar to filter on it, drag
+across the timeline to pick dates, and select a table row to read the record
+on the right.
 `03-explorer.ipynb` does the same steps from code.
 """),
     code("""
@@ -363,17 +364,19 @@ EXPLORER: list[Cell] = [
     md("""
 # The Explorer, and the same steps from code
 
-The Explorer shows filters (with counts), a status line, three linked charts,
-the matching records and an inspector for one record.  Everything it does can
+The Explorer shows facets and filters, a status line, three linked charts, the
+matching records and an inspector for one record.  Everything it does can
 also be done from code, on the same object: the app below follows along, and
 the results are DataFrames ready for further analysis.
 """),
     md("""
 **Which records match what I am looking for?**  Type in the search box, pick
-dates, topics (any of / all of), providers, types, publication or a quality
-range; click a bar to filter on its topic or provider; drag across the
-timeline to choose dates; select a row of the table to read the record on the
-right (related items that are records of the corpus open there too).
+dates, topics (any of / all of), providers, types, publication or a score
+range; each choice shows how many records of the current selection have it.
+Click a bar to add its topic or provider (click it again to take it out);
+drag across the timeline to choose dates, double-click it to clear them.
+Click a row (then use the arrow keys) to read the record on the right;
+*Export CSV* writes the selection, in the table's order, next to this notebook.
 """),
     code("""
 import tempfile
@@ -388,9 +391,9 @@ explorer
     md("""
 ## The same from code
 
-**How do I set filters from code?**  `filter` takes the controls' values by
-name and leaves the others as they are; the app above updates.  `criteria`
-gives the active filters back.
+**How do I set filters from code?**  `filter` takes the criteria by name and
+leaves the others as they are; the app above updates.  `criteria` gives the
+active filters back as one `newsnb.Criteria` value.
 """),
     code("""
 explorer.filter(topics=["AI", "Robotics"], topic_mode="all", start="2023-01-01")
@@ -398,7 +401,7 @@ explorer.criteria
 """),
     md("""
 **Which records match?**  `selection` is a DataFrame of the matching articles,
-every column, in corpus order.
+every column, in corpus order (`sorted_selection` has the table's order).
 """),
     code("""
 selection = explorer.selection
@@ -406,12 +409,16 @@ print(f"{len(selection):,} of {len(corpus):,} records")
 selection[["title", "provider_name", "published_at", "topics"]].head()
 """),
     md("""
-**Can I apply the same filters elsewhere?**  `criteria` are the keyword
-arguments of `newsnb.filter_articles`, so they reproduce the selection on
-`corpus.articles` (or on another corpus).
+**Can I save this view, share it, or apply it elsewhere?**  `criteria` is a
+value: `to_json()` gives text to keep, `Criteria.from_json` brings it back,
+and `newsnb.filter_articles` applies it to any articles frame (or
+`newsnb.Explorer(corpus, criteria=...)` opens an Explorer on it).
 """),
     code("""
-newsnb.filter_articles(corpus.articles, **explorer.criteria).index.equals(selection.index)
+saved = explorer.criteria.to_json()
+print(saved)
+again = newsnb.filter_articles(corpus.articles, newsnb.Criteria.from_json(saved))
+again.index.equals(selection.index)
 """),
     md("""
 **How do I search the text?**  Words must all occur in the title or the
@@ -423,24 +430,25 @@ print(f"{len(explorer.selection):,} records: {explorer.criteria}")
 """),
     md("""
 **How do I read one record?**  `inspect` shows it in the app's inspector, as
-selecting its row does; `newsnb.card` gives the same card here.
+selecting its row does (`back()` returns to the one before); `newsnb.card`
+gives the same card here.
 """),
     code("""
-first = explorer.selection.index[0]
+first = explorer.sorted_selection.index[0]
 explorer.inspect(first)
 newsnb.card(corpus, explorer.inspected)
 """),
     md("""
-**How do I keep the selection?**  `export` writes it to CSV or Parquet
-(`topics` as JSON text in CSV); `newsnb.explorer.read_selection` reads either
-back with the original types.  Here into a temporary folder.
+**How do I keep the selection?**  `export` writes it, in the table's order, to
+CSV or Parquet (`topics` as JSON text in CSV; `secured` is never written);
+`newsnb.read_selection` reads either back with the original types.  Here into
+a temporary folder; without a path it writes next to the notebook, like the
+*Export* buttons.
 """),
     code("""
-from newsnb.explorer import read_selection
-
 out = Path(tempfile.mkdtemp(prefix="newsnb-")) / "selection.csv"
 explorer.export(out)
-back = read_selection(out)
+back = newsnb.read_selection(out)
 print(f"{out.name}: {len(back):,} rows, topics of the first: {back['topics'].iloc[0]}")
 """),
     md("""

@@ -288,3 +288,105 @@ def test_real_and_sample_corpora_chart_without_warnings(
             fig.to_dict()  # plotly validates everything on the way out
         charts.timeline(corpus, by="type", freq="D", normalize=True)
         charts.heatmap(corpus, by="provider", freq="W")
+
+
+# -- labels as plotly draws them, adaptive periods ---------------------------------------------
+
+HOSTILE_TEXT = 'Is "consent" <b>hype</b>? R&amp;D <br> it\'s'
+
+
+def _plotly_shows(label: str) -> str:
+    """What plotly.js draws for a label: it decodes &lt; &gt; &amp; and numeric entities only."""
+    import re
+
+    if re.search(r"<[a-z/]", label, re.I):
+        raise AssertionError(f"plotly would read markup in {label!r}")
+    named = {"lt": "<", "gt": ">", "amp": "&"}
+    return re.sub(r"&(lt|gt|amp);", lambda m: named[m[1]], label)
+
+
+def test_every_chart_shows_hostile_text_as_written(tmp_path: Path) -> None:
+    import json
+
+    quoted = json.dumps(HOSTILE_TEXT)  # a YAML double-quoted scalar
+    for number, (provider, day) in enumerate([("Wire", 1), ("Post", 2), ("Wire", 4)]):
+        (tmp_path / f"r{number}.md").write_text(
+            f"---\ntitle: {quoted}\npublishedDateTime: 2024-01-0{day}T00:00:00Z\n"
+            f"provider:\n  name: {json.dumps(HOSTILE_TEXT + ' ' + provider)}\n"
+            f"topics:\n  - {quoted}\n  - plain\nquality: 5\n---\n",
+            encoding="utf-8",
+        )
+    corpus = newsnb.load(tmp_path)
+    assert corpus.errors.empty and corpus.articles["title"].iloc[0] == HOSTILE_TEXT
+    shown = {
+        "topics": charts.topics(corpus).data[0].y,
+        "providers": charts.providers(corpus).data[0].y,
+        "timeline": [t.name for t in charts.timeline(corpus, by="topic").data],
+        "heatmap": charts.heatmap(corpus, by="provider").data[0].y,
+        "cooccurrence": charts.cooccurrence(corpus).data[0].x,
+        "share": [t.name for t in charts.provider_share(corpus).data],
+        "gaps": charts.gaps(corpus, freq="D", quiet_periods=None).data[0].y,
+        "stories": charts.stories(corpus).data[0].y,
+    }
+    for chart, labels in shown.items():
+        texts = [_plotly_shows(str(label)) for label in labels]
+        assert any(HOSTILE_TEXT in text for text in texts), (chart, list(labels))
+        assert not any("&quot;" in str(label) for label in labels), chart
+
+
+def _dated(*days: str, records: int = 0) -> pd.DataFrame:
+    """Records on these days; with ``records``, that many spread evenly from the first to the last."""
+    times = pd.to_datetime(list(days), utc=True)
+    if records:
+        times = pd.date_range(times[0], times[-1], periods=records)
+    return pd.DataFrame(
+        {
+            "published_at": times,
+            "topics": [["AI"]] * len(times),
+            "provider_name": ["Wire"] * len(times),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "records", "freq", "bins"),
+    [
+        (("2024-05-05T10:00:00Z",), 0, "D", 1),  # one record: one day, not milliseconds
+        (("2024-05-05", "2024-05-06"), 0, "D", 2),  # two days
+        (("2024-01-01", "2024-06-01"), 500, "D", 153),
+        (("2024-01-01", "2024-06-01"), 2, "W", 22),  # two records: 153 days are too many
+        (("2023-01-01", "2024-06-01"), 500, "W", 75),
+        (("2014-03-01", "2024-02-01"), 198, "M", 120),  # 198 records over ten years
+        (("2014-03-01", "2024-02-01"), 20, "Q", 41),  # 20 records: no 120 near-empty months
+        (("1990-01-01", "2024-01-01"), 5000, "Q", 137),
+        (("1900-01-01", "2024-01-01"), 5000, "Y", 125),
+    ],
+)
+def test_auto_periods_follow_the_span_and_the_records(
+    days: tuple[str, ...], records: int, freq: str, bins: int
+) -> None:
+    articles = _dated(*days, records=records)
+    assert analysis.resolve_freq(articles, "auto") == freq
+    counts = newsnb.coverage(articles, freq="auto")
+    assert counts.attrs["freq"] == freq and len(counts) == bins
+    fig = charts.timeline(articles)  # auto is the default
+    assert len(fig.data[0].x) == bins
+    assert fig.layout.title.text == f"Records per {analysis._periods.FREQS[freq]}"
+    assert fig.layout.xaxis.tickformat and "%H" not in fig.layout.xaxis.tickformat
+
+
+def test_one_record_timeline_has_day_ticks_not_milliseconds() -> None:
+    fig = charts.timeline(_dated("2024-05-05T23:59:59Z"))
+    assert list(fig.layout.xaxis.ticktext) == ["2024-05-05"]
+    lo, hi = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    assert (lo, hi) == (pd.Timestamp("2024-05-04"), pd.Timestamp("2024-05-06"))
+
+
+def test_auto_is_the_default_of_the_time_charts(real_corpus: newsnb.Corpus) -> None:
+    expected = analysis.resolve_freq(real_corpus, "auto")
+    # powerapps-news spans 2019-08 to 2024-04: 244 weeks, so months
+    assert expected == "M"
+    assert charts.heatmap(real_corpus).layout.title.text == "Records per topic and month"
+    assert charts.provider_share(real_corpus).layout.title.text.endswith("per month")
+    with pytest.raises(ValueError, match="'auto'"):
+        newsnb.coverage(real_corpus, freq="fortnight")

@@ -1,25 +1,27 @@
-"""The Explorer driven without a browser: controls set by ``.value``, events called directly.
+"""The Explorer without a browser: messages as the page sends them, payloads as it receives them.
 
-Every expected selection is computed here with plain pandas, not by the code under test.
+Every expected selection, count and order is computed here with plain pandas,
+not by the code under test.
 """
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import json
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import ipywidgets
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 from test_render import EVIL, GOOD, assert_inert
 
 import newsnb
-from newsnb.explorer import Explorer, read_selection, write_selection
+from newsnb import Criteria
+from newsnb.app import payload
+from newsnb.explorer import Explorer
+from newsnb.export import read_selection
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +31,11 @@ def shared(real_corpus: newsnb.Corpus) -> Explorer:
 
 @pytest.fixture
 def explorer(shared: Explorer) -> Explorer:
-    """The module's Explorer with every filter, the sort and the inspector reset."""
+    """The module's Explorer with every filter, the order and the inspector reset."""
     shared.clear()
-    shared.controls["sort"].value = "published_at"
-    shared.controls["descending"].value = True
-    shared.controls["raw"].value = False
+    shared.sort("published_at", descending=True)
+    if shared.state.raw:
+        send(shared, type="raw")
     return shared
 
 
@@ -48,6 +50,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> newsnb.Corpus:
     (folder / "evil.md").write_text(EVIL, encoding="utf-8")
     (folder / "good.md").write_text(GOOD, encoding="utf-8")
     return newsnb.load(folder)
+
+
+def send(explorer: Explorer, **message: Any) -> None:
+    """Deliver a message as the browser does (through the widget's comm handler)."""
+    explorer.widget._handle_custom_msg(message, [])
 
 
 def ids(frame: pd.DataFrame) -> list[str]:
@@ -69,185 +76,345 @@ def text_of(html: str) -> str:
     return "".join(parts)
 
 
-def count_line(explorer: Explorer) -> str:
-    return text_of(explorer._status.value)
+def newest_first(frame: pd.DataFrame) -> list[str]:
+    return ids(
+        frame.sort_values("published_at", ascending=False, kind="stable", na_position="last")
+    )
 
 
-# -- every control, set by .value --------------------------------------------------------------
+def values(array: Any) -> list[Any]:
+    """A plotly JSON array: a list, or numbers packed as base64 (``{"dtype", "bdata"}``)."""
+    if isinstance(array, dict):
+        import base64
+
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def table_ids(explorer: Explorer) -> list[str]:
+    return [row["id"] for row in explorer.widget.table["rows"]]
+
+
+# -- first display -------------------------------------------------------------------------------
 
 
 def test_starts_with_everything(explorer: Explorer, articles: pd.DataFrame) -> None:
-    assert ids(explorer.selection) == ids(articles)
-    assert explorer.criteria == {}
-    assert count_line(explorer) == f"{len(articles):,} of {len(articles):,} records"
+    w = explorer.widget
+    assert ids(explorer.selection) == ids(articles) and explorer.criteria == Criteria()
+    assert w.status["text"] == f"{len(articles):,} of {len(articles):,} records"
+    assert table_ids(explorer) == newest_first(articles)[:20]
+    assert w.meta["total"] == len(articles)
 
 
-def test_date_pickers(explorer: Explorer, articles: pd.DataFrame) -> None:
-    explorer.controls["start"].value = dt.date(2021, 1, 1)
-    explorer.controls["end"].value = dt.date(2021, 12, 31)
+def test_one_explorer_sends_plotly_once_and_under_6_mb(real_corpus: newsnb.Corpus) -> None:
+    before = set(ipywidgets.widgets.widget._instances)
+    explorer = Explorer(real_corpus)
+    made = [w for k, w in ipywidgets.widgets.widget._instances.items() if k not in before]
+    states = [json.dumps(w.get_state()) for w in made]
+    total = sum(len(s) for s in states)
+    assert total < 6_000_000, f"{total:,} bytes of widget state"
+    from newsnb.app.view import plotly_js, plotly_version
+
+    marker = f"plotly.js (basic - minified) v{plotly_version(plotly_js())}"  # its banner
+    assert sum(s.count(marker) for s in states) == 1
+    assert explorer.widget in made and len(made) <= 2  # the view and its Layout
+
+
+def test_only_one_page_goes_to_the_browser(explorer: Explorer, articles: pd.DataFrame) -> None:
+    rows = explorer.widget.table["rows"]
+    assert len(rows) == 20
+    first = articles.loc[rows[0]["id"]]
+    assert rows[0]["cells"][:3] == [
+        f"{first['published_at']:%Y-%m-%d}",
+        first["title"],
+        first["provider_name"],
+    ]
+    state = json.dumps({k: v for k, v in explorer.widget.get_state().items() if k != "_esm"})
+    # one page: the titles of rows beyond the first page are nowhere in the state
+    later = articles.loc[newest_first(articles)[100:110], "title"]
+    assert not any(json.dumps(t)[1:-1] in state for t in later)
+
+
+# -- messages from the page -----------------------------------------------------------------------
+
+
+def test_a_bar_click_toggles_a_topic(explorer: Explorer, articles: pd.DataFrame) -> None:
+    send(explorer, type="toggle", facet="topics", name="Portals")
+    assert ids(explorer.selection) == ids(articles[has_topic(articles, "Portals")])
+    assert explorer.widget.status["text"].startswith(f"{has_topic(articles, 'Portals').sum()} of")
+    send(explorer, type="toggle", facet="topics", name="Portals")
+    assert explorer.criteria == Criteria()
+
+
+def test_a_brush_sets_whole_periods_and_double_click_clears(
+    explorer: Explorer, articles: pd.DataFrame
+) -> None:
+    assert json.loads(explorer.widget.charts["timeline"])["freq"] == "M"
+    send(explorer, type="brush", start="2021-02-03 10:00:00.123", end="2021-05-20 23:59")
+    assert (str(explorer.criteria.start), str(explorer.criteria.end)) == (
+        "2021-02-01",
+        "2021-05-31",
+    )
     when = articles["published_at"]
     expected = articles[
-        (when >= pd.Timestamp("2021-01-01", tz="UTC"))
-        & (when < pd.Timestamp("2022-01-01", tz="UTC"))
+        (when >= pd.Timestamp("2021-02-01", tz="UTC"))
+        & (when < pd.Timestamp("2021-06-01", tz="UTC"))
     ]
-    assert 0 < len(expected) < len(articles)
     assert ids(explorer.selection) == ids(expected)
-    assert count_line(explorer).startswith(f"{len(expected):,} of {len(articles):,} records")
-    assert "dates: 2021-01-01 to 2021-12-31" in count_line(explorer)
+    shape = json.loads(explorer.widget.charts["timeline"])["figure"]["layout"]["shapes"]
+    assert [(s["x0"], s["x1"]) for s in shape] == [("2021-02-01", "2021-06-01")]
+    send(explorer, type="dates", clear=True)
+    assert explorer.criteria == Criteria()
+    assert json.loads(explorer.widget.charts["timeline"])["figure"]["layout"]["shapes"] == []
 
 
-def test_topics_any_then_all(explorer: Explorer, articles: pd.DataFrame) -> None:
-    explorer.controls["topics"].value = ("Portals", "Model-driven apps")
-    either = has_topic(articles, "Portals") | has_topic(articles, "Model-driven apps")
-    assert ids(explorer.selection) == ids(articles[either])
-    explorer.controls["topic_mode"].value = "all"
-    both = has_topic(articles, "Portals") & has_topic(articles, "Model-driven apps")
-    assert ids(explorer.selection) == ids(articles[both])
-    assert count_line(explorer).startswith(f"{both.sum():,} of")
-
-
-def test_topic_options_carry_counts_sorted(explorer: Explorer, articles: pd.DataFrame) -> None:
-    counts = articles["topics"].explode().value_counts()
-    labels = [label for label, _ in explorer.controls["topics"].options]
-    assert labels[0] == f"{counts.index[0]} ({counts.iloc[0]:,})"
-    shown = [int(label.rsplit("(", 1)[1].rstrip(")").replace(",", "")) for label in labels]
-    assert shown == sorted(shown, reverse=True) and sum(shown) == counts.sum()
-
-
-def test_providers_search_and_select(explorer: Explorer, articles: pd.DataFrame) -> None:
-    providers = explorer.controls["providers"]
-    counts = articles["provider_name"].value_counts()
-    # sorted by count, with the count in the label
-    assert providers.options[0] == (f"{counts.index[0]} ({counts.iloc[0]:,})", counts.index[0])
-    explorer.controls["provider_search"].value = "crn"
-    shown = [value for _, value in providers.options]
-    expected_shown = [p for p in counts.index if "crn" in p.lower()]
-    assert sorted(shown) == sorted(expected_shown) and shown
-    providers.value = (shown[0],)
-    # the search moves on; the chosen provider stays selected and listed first
-    explorer.controls["provider_search"].value = "micro"
-    assert providers.value == (shown[0],)
-    providers.value = (shown[0], "Microsoft")
-    expected = articles[articles["provider_name"].isin([shown[0], "Microsoft"]).to_numpy()]
-    assert ids(explorer.selection) == ids(expected)
-    assert explorer.criteria["providers"] == [shown[0], "Microsoft"]
-
-
-def test_type_published_quality(explorer: Explorer, articles: pd.DataFrame) -> None:
-    explorer.controls["type"].value = ("article",)
-    explorer.controls["published"].value = "no"
-    explorer.controls["quality"].value = (40, 90)
-    q = articles["quality"]
+def test_criteria_messages(explorer: Explorer, articles: pd.DataFrame) -> None:
+    send(
+        explorer,
+        type="criteria",
+        changes={
+            "text": "portals",
+            "start": "2021-01-01",
+            "quality": [80, None],
+            "types": ["article"],
+        },
+    )
+    hay = (articles["title"].fillna("") + "\x1f" + articles["excerpt"].fillna("")).str.lower()
     expected = articles[
-        (articles["type"] == "article").to_numpy()
-        & (articles["published"] == False).fillna(False).to_numpy()  # noqa: E712
-        & ((q >= 40) & (q <= 90)).fillna(False).to_numpy()
+        hay.str.contains("portals", regex=False).to_numpy()
+        & (articles["published_at"] >= pd.Timestamp("2021-01-01", tz="UTC")).to_numpy()
+        & (articles["quality"] >= 80).fillna(False).to_numpy()
+        & (articles["type"] == "article").to_numpy()
     ]
-    assert len(expected) > 0
-    assert ids(explorer.selection) == ids(expected)
-    assert explorer.criteria == {"type": ["article"], "published": False, "quality": (40, 90)}
-
-
-def test_search_box(explorer: Explorer, articles: pd.DataFrame) -> None:
-    explorer.controls["text"].value = 'Portals "public preview"'
-
-    def contains(term: str) -> np.ndarray:
-        hay = articles["title"].fillna("") + "\n" + articles["excerpt"].fillna("")
-        return hay.str.lower().str.contains(term, regex=False).to_numpy(dtype=bool)
-
-    expected = articles[contains("portals") & contains("public preview")]
     assert 0 < len(expected) < 100
     assert ids(explorer.selection) == ids(expected)
-    assert count_line(explorer).startswith(f"{len(expected):,} of")
+    # a bad value is a notice on the status line, and nothing changes
+    before = explorer.criteria
+    send(explorer, type="criteria", changes={"quality": [90, 10]})
+    assert explorer.criteria == before
+    assert "low is above high" in explorer.widget.status["notice"]
 
 
-def test_clear_button(explorer: Explorer, articles: pd.DataFrame) -> None:
-    explorer.controls["text"].value = "portals"
-    explorer.controls["type"].value = ("video",)
-    assert len(explorer.selection) < len(articles)
-    explorer.controls["clear"].click()
-    assert explorer.criteria == {}
-    assert ids(explorer.selection) == ids(articles)
-    assert explorer.controls["text"].value == "" and explorer.controls["type"].value == ()
+def test_clear_resets_every_filter_but_not_the_order(explorer: Explorer) -> None:
+    send(explorer, type="toggle", facet="providers", name="Microsoft")
+    send(explorer, type="sort", column="title")
+    send(explorer, type="clear")
+    assert explorer.criteria == Criteria() and explorer.state.sort == "title"
+    assert explorer.widget.status["empty"]
 
 
-def test_criteria_feed_filter_articles(explorer: Explorer, articles: pd.DataFrame) -> None:
-    explorer.filter(start="2020-06-01", topics=["Power Apps"], text="form", quality=(50, None))
-    again = newsnb.filter_articles(articles, **explorer.criteria)
-    assert ids(explorer.selection) == ids(again)
-    assert explorer.criteria["quality"] == (50, int(articles["quality"].max()))
-
-
-# -- the programmatic API ----------------------------------------------------------------------
-
-
-def test_filter_sets_the_controls(explorer: Explorer, articles: pd.DataFrame) -> None:
-    explorer.filter(
-        start="2022-01-01T23:00:00+00:00",
-        end=dt.date(2023, 6, 30),
-        topics="Power Apps",
-        providers=["Microsoft"],
-        type="article",
-        published=True,
-        quality=(60, 120),
-        text="announcing",
+def test_sort_pages_and_keys(explorer: Explorer, articles: pd.DataFrame) -> None:
+    send(explorer, type="sort", column="title")
+    by_title = ids(
+        articles.sort_values(
+            "title", key=lambda s: s.str.lower(), kind="stable", na_position="last"
+        )
     )
-    c = explorer.controls
-    assert c["start"].value == dt.date(2022, 1, 1) and c["end"].value == dt.date(2023, 6, 30)
-    assert c["topics"].value == ("Power Apps",) and c["providers"].value == ("Microsoft",)
-    assert c["type"].value == ("article",) and c["published"].value == "yes"
-    assert c["quality"].value == (60, 120) and c["text"].value == "announcing"
-    when, q = articles["published_at"], articles["quality"]
+    assert table_ids(explorer) == by_title[:20]
+    send(explorer, type="sort", column="title")  # again: the other way
+    descending = ids(
+        articles.sort_values(
+            "title", ascending=False, key=lambda s: s.str.lower(), kind="stable", na_position="last"
+        )
+    )
+    assert table_ids(explorer) == descending[:20]
+    send(explorer, type="page", page=1)
+    assert table_ids(explorer) == descending[20:40] and explorer.widget.table["first"] == 20
+    send(explorer, type="row", row=39)
+    assert explorer.inspected == descending[39] and explorer.widget.table["selected"] == 39
+    send(explorer, type="move", delta=1)  # across the page edge
+    assert explorer.inspected == descending[40] and explorer.widget.table["page"] == 2
+    assert explorer.widget.table["selected"] == 40
+    send(explorer, type="move", delta=-1)
+    assert explorer.inspected == descending[39] and explorer.widget.table["page"] == 1
+    assert articles.loc[descending[39], "title"] in text_of(explorer.widget.inspector["html"])
+
+
+def test_inspector_fields_toggle_and_back(
+    real_corpus: newsnb.Corpus, articles: pd.DataFrame
+) -> None:
+    explorer = Explorer(real_corpus)
+    first, second = articles.index[3], articles.index[10]
+    explorer.inspect(first)
+    send(explorer, type="inspect", id=second)
+    inspector = explorer.widget.inspector
+    assert inspector["id"] == second and inspector["back"] and inspector["raw_html"] == ""
+    send(explorer, type="raw")
+    raw = text_of(explorer.widget.inspector["raw_html"])
+    assert "web_url" in raw and "secured" not in raw
+    assert articles.loc[second, "secured"] not in explorer.widget.inspector["raw_html"]
+    send(explorer, type="raw")
+    assert explorer.widget.inspector["raw_html"] == "" and not explorer.widget.inspector["raw"]
+    send(explorer, type="back")
+    assert explorer.inspected == first and not explorer.widget.inspector["back"]
+    send(explorer, type="inspect", id="nope")
+    assert (
+        explorer.inspected == first
+        and "'nope' is not an article" in explorer.widget.status["notice"]
+    )
+    with pytest.raises(newsnb.NewsnbError, match="'nope' is not an article"):
+        explorer.inspect("nope")
+
+
+def test_the_period_menu(explorer: Explorer, articles: pd.DataFrame) -> None:
+    send(explorer, type="period", value="Y")
+    timeline = json.loads(explorer.widget.charts["timeline"])
+    years = articles["published_at"].dt.year.value_counts().sort_index()
+    assert timeline["title"] == "Records per year"
+    assert values(timeline["figure"]["data"][0]["y"]) == years.tolist()
+    send(explorer, type="period", value="auto")
+
+
+def test_an_unknown_message_is_a_notice(explorer: Explorer) -> None:
+    send(explorer, type="teleport")
+    assert "unknown message type 'teleport'" in explorer.widget.status["notice"]
+
+
+# -- facets ----------------------------------------------------------------------------------------
+
+
+def test_facet_counts_leave_their_own_filter_out(
+    explorer: Explorer, articles: pd.DataFrame
+) -> None:
+    explorer.filter(providers=["Microsoft"], types=["article"])
+    items = {
+        f: {i["name"]: i for i in explorer.widget.facets[f]["items"]}
+        for f in ("providers", "types", "topics")
+    }
+    articles_only = articles[(articles["type"] == "article").to_numpy()]
+    # providers: counted over the articles, the provider filter left out
+    expected = articles_only["provider_name"].value_counts()
+    assert {
+        n: i["count"] for n, i in items["providers"].items() if i["count"]
+    } == expected.to_dict()
+    assert items["providers"]["Microsoft"]["selected"]
+    # types: counted over Microsoft's records, the type filter left out
+    microsoft = articles[(articles["provider_name"] == "Microsoft").to_numpy()]
+    assert {n: i["count"] for n, i in items["types"].items()} == microsoft[
+        "type"
+    ].value_counts().to_dict()
+    # topics: within the whole selection (no topic filter is set)
+    both = articles_only[(articles_only["provider_name"] == "Microsoft").to_numpy()]
+    topic_counts = both["topics"].explode().value_counts()
+    assert {
+        n: i["count"] for n, i in items["topics"].items() if i["count"]
+    } == topic_counts.to_dict()
+
+
+def test_zero_count_choices_come_last(explorer: Explorer, articles: pd.DataFrame) -> None:
+    explorer.filter(types=["video"])
+    listed = explorer.widget.facets["providers"]["items"]
+    counts = [i["count"] for i in listed]
+    zeros = counts.index(0)
+    assert all(c > 0 for c in counts[:zeros]) and all(c == 0 for c in counts[zeros:])
+    assert counts[:zeros] == sorted(counts[:zeros], reverse=True)
+    videos = articles[(articles["type"] == "video").to_numpy()]
+    assert sum(counts) == len(videos)
+
+
+def test_facets_on_a_hand_built_corpus() -> None:
+    articles = pd.DataFrame(
+        {
+            "published_at": pd.to_datetime(
+                ["2024-01-01", "2024-02-01", "2024-03-01", None], utc=True
+            ),
+            "title": ["a", "b", "c", "d"],
+            "excerpt": ["", "", "", ""],
+            "topics": [["AI"], ["AI", "Cloud"], ["Cloud"], []],
+            "provider_name": pd.Categorical(["Wire", "Daily", "Wire", None]),
+            "type": pd.Categorical(["article", "video", "article", "article"]),
+            "published": pd.array([True, False, None, True], dtype="boolean"),
+            "quality": pd.array([5, None, 7, 9], dtype="Int64"),
+            "heat": pd.array([1, 2, None, None], dtype="Int64"),
+        },
+        index=["a", "b", "c", "d"],
+    )
+    from newsnb.facets import facet_counts
+    from newsnb.filtering import ArticleIndex
+
+    index = ArticleIndex(articles)
+    f = facet_counts(index, Criteria(topics=["AI"], quality=(6, None), include_unscored=False))
+    # selection: AI and quality >= 6 with a score: nobody (a has 5, b has none)
+    assert f.matching == 0
+    # topics leave the topic filter out: quality >= 6 scored -> c (Cloud) and d (no topic)
+    assert f.topics.to_dict() == {"AI": 0, "Cloud": 1}
+    # quality leaves the quality filter out: AI -> a (scored), b (unscored)
+    assert f.quality == {"scored": 1, "unscored": 1}
+    f = facet_counts(index, Criteria(topics=["AI", "Cloud"], topic_mode="all"))
+    assert f.matching == 1 and f.topics.to_dict() == {"AI": 1, "Cloud": 1}  # within the selection
+    f = facet_counts(index, Criteria(published=True))
+    assert f.published == {"yes": 2, "no": 1, "unknown": 1} and f.types.to_dict() == {
+        "article": 2,
+        "video": 0,
+    }
+
+
+# -- scores ----------------------------------------------------------------------------------------
+
+
+def test_unscored_records_stay_and_the_status_says_how_many(sample_corpus: newsnb.Corpus) -> None:
+    explorer = Explorer(sample_corpus)
+    articles = sample_corpus.articles
+    heat = articles["heat"]
+    unscored = heat.isna().to_numpy()
+    assert unscored.sum() > 0
+    send(explorer, type="criteria", changes={"heat": [20, 60]})
+    inside = ((heat >= 20) & (heat <= 60)).fillna(False).to_numpy()
+    assert ids(explorer.selection) == ids(articles[inside | unscored])
+    assert f"{unscored.sum():,} without a heat score kept" in explorer.widget.status["text"]
+    send(explorer, type="criteria", changes={"include_unscored": False})
+    assert ids(explorer.selection) == ids(articles[inside])
+    assert f"{unscored.sum():,} without a heat score left out" in explorer.widget.status["text"]
+    assert explorer.widget.facets["heat"]["unscored"] == unscored.sum()
+
+
+# -- the programmatic API --------------------------------------------------------------------------
+
+
+def test_filter_and_criteria_round_trip(explorer: Explorer, articles: pd.DataFrame) -> None:
+    explorer.filter(start="2020-06-01", topics=["Power Apps"], text="form", quality=(50, None))
+    saved = explorer.criteria.to_json()
+    again = newsnb.filter_articles(articles, Criteria.from_json(saved))
+    assert ids(explorer.selection) == ids(again)
+    other = Explorer(explorer.corpus, criteria=Criteria.from_json(saved))
+    assert ids(other.selection) == ids(explorer.selection)
+    q = articles["quality"]
+    hay = (articles["title"].fillna("") + "\x1f" + articles["excerpt"].fillna("")).str.lower()
     expected = articles[
-        (
-            (when >= pd.Timestamp("2022-01-01", tz="UTC"))
-            & (when < pd.Timestamp("2023-07-01", tz="UTC"))
-        ).to_numpy()
+        (articles["published_at"] >= pd.Timestamp("2020-06-01", tz="UTC")).to_numpy()
         & has_topic(articles, "Power Apps")
-        & (articles["provider_name"] == "Microsoft").fillna(False).to_numpy()
-        & (articles["type"] == "article").to_numpy()
-        & (articles["published"] == True).fillna(False).to_numpy()  # noqa: E712
-        & ((q >= 60) & (q <= 120)).fillna(False).to_numpy()
-        & (articles["title"] + " " + articles["excerpt"].fillna(""))
-        .str.lower()
-        .str.contains("announcing")
-        .to_numpy(dtype=bool)
+        & hay.str.contains("form", regex=False).to_numpy()
+        & ((q >= 50) | q.isna()).to_numpy()
     ]
-    assert len(expected) > 0
     assert ids(explorer.selection) == ids(expected)
-    # arguments not given are left alone; None clears one filter
-    explorer.filter(text=None)
-    assert explorer.controls["topics"].value == ("Power Apps",) and "text" not in explorer.criteria
 
 
-def test_filter_refreshes_once(explorer: Explorer, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
-    original = explorer._refresh
-    monkeypatch.setattr(explorer, "_refresh", lambda: (calls.append(1), original()))
-    explorer.filter(topics=["Portals"], type="article", published=True, text="x")
-    assert len(calls) == 1
-
-
-def test_filter_rejects_unknown_names(explorer: Explorer) -> None:
+def test_filter_rejects_unknown_names_and_changes_nothing(explorer: Explorer) -> None:
     with pytest.raises(
         ValueError, match=r"topics \['Portal'\] not in this corpus \(did you mean 'Portals'"
     ):
         explorer.filter(topics=["Portal"])
-    with pytest.raises(ValueError, match="providers"):
-        explorer.filter(providers=["Nobody at all"])
     with pytest.raises(ValueError, match="topic_mode='most'"):
         explorer.filter(topic_mode="most")
-    with pytest.raises(ValueError, match="start='soon'"):
-        explorer.filter(start="soon")
-    # a bad argument changes nothing, not even the good ones before it
     with pytest.raises(ValueError, match="Portal"):
         explorer.filter(start="2020-01-01", text="x", topics=["Portal"])
-    assert explorer.criteria == {}
+    with pytest.raises(TypeError, match="unknown criterion 'colour'"):
+        explorer.filter(colour="red")
+    assert explorer.criteria == Criteria()
+    with pytest.raises(ValueError, match="freq='H'"):
+        Explorer(explorer.corpus, freq="H")
 
 
-def test_full_quality_range_means_no_filter(explorer: Explorer) -> None:
-    explorer.filter(quality=(-1000, 1000))
-    assert "quality" not in explorer.criteria
+def test_selection_is_corpus_order_and_sorted_selection_table_order(
+    explorer: Explorer, articles: pd.DataFrame
+) -> None:
+    explorer.filter(topics=["Portals"])
+    explorer.sort("title", descending=False)
+    subset = articles[has_topic(articles, "Portals")]
+    assert ids(explorer.selection) == ids(subset)
+    assert ids(explorer.sorted_selection) == ids(
+        subset.sort_values("title", key=lambda s: s.str.lower(), kind="stable")
+    )
 
 
 def test_accepts_an_articles_frame(articles: pd.DataFrame) -> None:
@@ -257,334 +424,133 @@ def test_accepts_an_articles_frame(articles: pd.DataFrame) -> None:
         Explorer([1, 2, 3])  # type: ignore[arg-type]
 
 
-# -- the results table -------------------------------------------------------------------------
+def test_an_empty_corpus() -> None:
+    from newsnb.tables import empty_frame
+
+    explorer = Explorer(empty_frame("articles"))
+    assert explorer.widget.status["text"] == "0 of 0 records"
+    explorer.filter(text="anything", quality=(1, 2))
+    assert len(explorer.selection) == 0 and explorer.widget.table["rows"] == []
+    for name in ("timeline", "topics", "providers"):
+        assert json.loads(explorer.widget.charts[name])["empty"]
 
 
-def sorted_ids(frame: pd.DataFrame, by: str, descending: bool, key: Any = None) -> list[str]:
-    return ids(
-        frame.sort_values(by, ascending=not descending, kind="stable", na_position="last", key=key)
-    )
+# -- export ----------------------------------------------------------------------------------------
 
 
-def test_only_one_page_goes_to_the_browser(explorer: Explorer, articles: pd.DataFrame) -> None:
-    grid = explorer.controls["grid"]
-    assert len(grid.data) == 20
-    assert len(grid._data["data"]) == 20  # the synced state holds this page only
-    table = explorer._table
-    assert table.page_ids == sorted_ids(articles, "published_at", True)[:20]
-    assert grid.data["title"].tolist() == articles.loc[table.page_ids, "title"].tolist()
-    assert grid.data.index.tolist() == list(range(1, 21))
+def test_export_writes_the_table_order_without_secured(
+    explorer: Explorer, articles: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    explorer.filter(topics=["Portals", "Canvas apps"])
+    explorer.sort("quality")
+    expected = articles[has_topic(articles, "Portals") | has_topic(articles, "Canvas apps")]
+    expected = expected.sort_values("quality", ascending=False, kind="stable", na_position="last")
+    send(explorer, type="export", format="csv")
+    notice = explorer.widget.status["notice"]
+    (written,) = tmp_path.glob("newsnb-selection-*.csv")
+    assert str(written.resolve()) in notice and f"Wrote {len(expected)} records" in notice
+    frame = pd.read_csv(written)
+    assert frame["article_id"].tolist() == ids(expected) and "secured" not in frame.columns
+    assert frame.columns[0] == "article_id"
+    assert frame["published_at"].iloc[0].endswith("Z")  # the same time format as newsnb convert
+    send(explorer, type="export", format="parquet")
+    (parquet,) = tmp_path.glob("newsnb-selection-*.parquet")
+    back = read_selection(parquet)
+    pd.testing.assert_frame_equal(back, expected.drop(columns="secured"))
 
 
-def test_paging_and_sorting(explorer: Explorer, articles: pd.DataFrame) -> None:
-    explorer.filter(topics=["Portals"])
-    subset = articles[has_topic(articles, "Portals")]
-    table = explorer._table
-    explorer.controls["next"].click()
-    assert explorer.controls["page"].value == 2
-    assert table.page_ids == sorted_ids(subset, "published_at", True)[20:40]
-    explorer.controls["sort"].value = "title"
-    assert explorer.controls["page"].value == 1  # a new order starts at the top
-    assert table.page_ids == sorted_ids(subset, "title", True, key=lambda s: s.str.lower())[:20]
-    explorer.controls["descending"].value = False
-    assert table.page_ids == sorted_ids(subset, "title", False, key=lambda s: s.str.lower())[:20]
-    explorer.controls["page"].value = table.n_pages
-    assert (
-        table.page_ids
-        == sorted_ids(subset, "title", False, key=lambda s: s.str.lower())[
-            20 * (table.n_pages - 1) :
-        ]
-    )
-    assert explorer.controls["next"].disabled and not explorer.controls["prev"].disabled
-    # a filter change goes back to the first page
-    explorer.filter(type="article")
-    assert explorer.controls["page"].value == 1
+def test_export_to_a_path_round_trips(explorer: Explorer, tmp_path: Path) -> None:
+    explorer.filter(type="video")
+    expected = explorer.sorted_selection.drop(columns="secured")
+    back = read_selection(explorer.export(tmp_path / "v.parquet"))
+    pd.testing.assert_frame_equal(back, expected)
+    csv = read_selection(explorer.export(tmp_path / "v.csv"))
+    assert ids(csv) == ids(expected) and csv["topics"].tolist() == expected["topics"].tolist()
+    with pytest.raises(ValueError, match=r"'out\.xlsx'.*\.csv or \.parquet"):
+        explorer.export(tmp_path / "out.xlsx")
+    with pytest.raises(ValueError, match="format='xlsx'"):
+        explorer.export(format="xlsx")
 
 
-def test_header_sort_sorts_the_whole_selection(explorer: Explorer, articles: pd.DataFrame) -> None:
-    grid = explorer.controls["grid"]
-    grid._transforms = [{"type": "sort", "column": "quality", "desc": True}]
-    assert grid._transforms == []  # the page is never re-sorted in the browser
-    assert explorer.controls["sort"].value == "quality" and explorer.controls["descending"].value
-    assert explorer._table.page_ids == sorted_ids(articles, "quality", True)[:20]
-
-
-def test_row_selection_opens_the_inspector(explorer: Explorer, articles: pd.DataFrame) -> None:
-    explorer.filter(text="portals")
-    grid = explorer.controls["grid"]
-    target = explorer._table.page_ids[3]
-    grid.selections = [{"r1": 3, "c1": 0, "r2": 3, "c2": 4}]  # what a click in the page sends
-    assert explorer.inspected == target
-    assert articles.loc[target, "title"] in text_of(explorer._card.value)
-    # a cell-click message works the same way
-    other = explorer._table.page_ids[5]
-    grid._cell_click_handlers(
-        {
-            "region": "body",
-            "column": "title",
-            "column_index": 1,
-            "row": 5,
-            "primary_key_row": 5,
-            "cell_value": "",
-        }
-    )
-    assert explorer.inspected == other
-
-
-# -- the inspector ---------------------------------------------------------------------------
-
-
-def test_inspect_and_raw_fields(explorer: Explorer, articles: pd.DataFrame) -> None:
-    target = articles.index[10]
-    explorer.inspect(target)
-    assert articles.loc[target, "title"] in text_of(explorer._card.value)
-    assert explorer._raw.value == ""
-    explorer.controls["raw"].value = True
-    raw = text_of(explorer._raw.value)
-    for column in ("path", "web_url", "n_images", "featured_content"):
-        assert column in raw
-    assert "secured" not in raw and articles.loc[target, "secured"] not in explorer._raw.value
-    with pytest.raises(newsnb.NewsnbError, match="'nope' is not an article"):
-        explorer.inspect("nope")
+# -- the inspector, hostile records ------------------------------------------------------------------
 
 
 def test_hostile_record_in_the_inspector(hostile: newsnb.Corpus) -> None:
     explorer = Explorer(hostile)
     explorer.inspect("evil.md")
-    explorer.controls["raw"].value = True
-    for html in (
-        explorer._card.value,
-        explorer._raw.value,
-        *(getattr(c, "value", "") for c in explorer._related.children),
-    ):
+    send(explorer, type="raw")
+    shown = explorer.widget.inspector
+    for html in (shown["html"], shown["raw_html"]):
         assert_inert(html)
-    assert "<script>alert(1)</script>" in text_of(explorer._card.value)
-    assert "javascript:" not in explorer._card.value
-    assert "SECRET-TOKEN" not in explorer._card.value + explorer._raw.value
+        assert "SECRET-TOKEN" not in html
+    assert "<script>alert(1)</script>" in text_of(shown["html"])
+    assert "javascript:" not in shown["html"]
+    state = json.dumps({k: v for k, v in explorer.widget.get_state().items() if k != "_esm"})
+    assert "SECRET-TOKEN" not in state
 
 
-def test_related_corpus_items_open_in_the_inspector(hostile: newsnb.Corpus) -> None:
+def test_related_items_of_the_corpus_open_in_the_inspector(hostile: newsnb.Corpus) -> None:
     explorer = Explorer(hostile)
     explorer.inspect("evil.md")
-    buttons = [
-        w
-        for box in explorer._related.children
-        for w in getattr(box, "children", ())
-        if hasattr(w, "click")
-    ]
-    assert len(buttons) == 1 and buttons[0].description == "<svg onload=alert(8)>"
-    texts = " ".join(text_of(getattr(c, "value", "")) for c in explorer._related.children)
-    assert "Related (2)" in texts and "<u>Other</u> · 2024-01-30" in texts
-    buttons[0].click()
-    assert explorer.inspected == "good.md"
-    assert "Good & plain" in text_of(explorer._card.value)
-
-
-# -- linked charts ---------------------------------------------------------------------------
-
-
-def click(figure: go.FigureWidget, point: int) -> None:
-    """Send the message plotly.js sends when a bar is clicked."""
-    trace = figure.data[0]
-    figure._handler_js2py_pointsCallback(
-        {
-            "new": {
-                "event_type": "plotly_click",
-                "points": {
-                    "trace_indexes": [0],
-                    "point_indexes": [point],
-                    "xs": [trace.x[point]],
-                    "ys": [trace.y[point]],
-                },
-                "device_state": None,
-                "selector": None,
-            }
-        }
+    html = explorer.widget.inspector["html"]
+    assert 'data-article-id="good.md"' in html and "Related (2)" in text_of(html)
+    assert "&lt;svg onload=alert(8)&gt;" in html  # the linked title, escaped
+    send(explorer, type="inspect", id="good.md")  # what a click on that link sends
+    assert explorer.inspected == "good.md" and "Good & plain" in text_of(
+        explorer.widget.inspector["html"]
     )
+    send(explorer, type="back")
+    assert explorer.inspected == "evil.md"
 
 
-def test_charts_redraw_in_place(explorer: Explorer, articles: pd.DataFrame) -> None:
-    figures = dict(explorer.figures)
-    explorer.filter(type="video")
-    assert all(explorer.figures[name] is figures[name] for name in figures)
-    videos = articles[(articles["type"] == "video").to_numpy()]
-    topics = explorer.figures["topics"].data[0]
-    expected = videos["topics"].explode().value_counts()
-    got = dict(zip((c[0] for c in topics.customdata), topics.x))
-    assert got == expected.to_dict()
-    providers = explorer.figures["providers"].data[0]
-    assert sum(providers.x) == len(videos)
-    timeline = explorer.figures["timeline"].data[0]
-    assert sum(timeline.y) == len(videos)
+def test_hostile_names_in_facets_and_charts_stay_text(hostile: newsnb.Corpus) -> None:
+    explorer = Explorer(hostile)
+    names = [i["name"] for i in explorer.widget.facets["providers"]["items"]]
+    assert "<b>Evil</b> News" in names  # raw: the page sets it as text
+    providers = json.loads(explorer.widget.charts["providers"])
+    assert "<b>Evil</b> News" in providers["names"]
+    ticks = providers["figure"]["layout"]["yaxis"]["ticktext"]
+    assert "&lt;b&gt;Evil&lt;/b&gt; News" in ticks and not any("<b>" in t for t in ticks)
 
 
-def test_empty_selection_draws_empty_charts(explorer: Explorer) -> None:
-    explorer.filter(text="zzqqxx-no-such-word")
-    assert len(explorer.selection) == 0
-    for figure in explorer.figures.values():
-        assert len(figure.data) == 0
-        assert figure.layout.annotations  # the "no records" message
-    explorer.clear()
-    assert all(len(f.data) == 1 for f in explorer.figures.values())
-    assert not explorer.figures["topics"].layout.annotations
-    assert (
-        explorer.figures["topics"].layout.xaxis.visible is None
-    )  # the empty figure's axes are gone
+# -- display ---------------------------------------------------------------------------------------
 
 
-def test_an_empty_corpus() -> None:
-    from newsnb.tables import empty_frame
-
-    explorer = Explorer(empty_frame("articles"))
-    assert count_line(explorer) == "0 of 0 records"
-    explorer.filter(text="anything", quality=(1, 2))
-    assert len(explorer.selection) == 0 and explorer.criteria == {"text": "anything"}
-
-
-def test_clicking_bars_filters(explorer: Explorer, articles: pd.DataFrame) -> None:
-    topics = explorer.figures["topics"]
-    name = topics.data[0].customdata[1][0]
-    click(topics, 1)
-    assert explorer.controls["topics"].value == (name,)
-    assert ids(explorer.selection) == ids(articles[has_topic(articles, name)])
-    click(topics, 0 if topics.data[0].customdata[0][0] == name else 1)  # the same bar again
-    assert explorer.controls["topics"].value == ()
-    providers = explorer.figures["providers"]
-    other = list(providers.data[0].customdata[:, 0]).index("other")
-    click(providers, other)  # "other" is not a provider: nothing changes
-    assert explorer.controls["providers"].value == ()
-    name = providers.data[0].customdata[0][0]
-    click(providers, 0)
-    assert explorer.controls["providers"].value == (name,)
-    assert ids(explorer.selection) == ids(articles[(articles["provider_name"] == name).to_numpy()])
-
-
-def test_selecting_a_time_range(explorer: Explorer, articles: pd.DataFrame) -> None:
-    timeline = explorer.figures["timeline"]
-    assert timeline.layout.dragmode == "select"
-    timeline._handler_js2py_pointsCallback(
-        {
-            "new": {
-                "event_type": "plotly_selected",
-                "points": {"trace_indexes": [], "point_indexes": [], "xs": [], "ys": []},
-                "device_state": None,
-                "selector": {
-                    "type": "box",
-                    "selector_state": {
-                        "xrange": ["2021-02-03 10:00:00", "2021-05-20 23:59"],
-                        "yrange": [0, 9],
-                    },
-                },
-            }
-        }
-    )
-    assert explorer.controls["start"].value == dt.date(2021, 2, 3)
-    assert explorer.controls["end"].value == dt.date(2021, 5, 20)
-    when = articles["published_at"]
-    expected = articles[
-        (when >= pd.Timestamp("2021-02-03", tz="UTC"))
-        & (when < pd.Timestamp("2021-05-21", tz="UTC"))
-    ]
-    assert ids(explorer.selection) == ids(expected)
-    timeline._handler_js2py_pointsCallback(
-        {
-            "new": {
-                "event_type": "plotly_deselect",
-                "points": {"trace_indexes": [], "point_indexes": [], "xs": [], "ys": []},
-            }
-        }
-    )
-    assert explorer.controls["start"].value is None and explorer.controls["end"].value is None
-
-
-# -- export ----------------------------------------------------------------------------------
-
-
-def test_export_round_trips_parquet_exactly(explorer: Explorer, tmp_path: Path) -> None:
-    explorer.filter(topics=["Portals", "Canvas apps"])
-    back = read_selection(explorer.export(tmp_path / "out.parquet"))
-    pd.testing.assert_frame_equal(back, explorer.selection)
-
-
-def test_export_round_trips_csv(explorer: Explorer, tmp_path: Path) -> None:
-    explorer.filter(topics=["Portals", "Canvas apps"])
-    back = read_selection(explorer.export(tmp_path / "out.csv"))
-    expected = explorer.selection.copy()
-    # the one documented loss: a CSV cell cannot tell empty text from missing text
-    for column in expected.columns:
-        if expected[column].dtype == "string":
-            expected[column] = expected[column].replace("", pd.NA)
-    assert (explorer.selection["body"] == "").all()  # so this test does cover the case
-    pd.testing.assert_frame_equal(back, expected, check_categorical=False)
-
-
-def test_export_with_plain_pandas(explorer: Explorer, tmp_path: Path) -> None:
-    explorer.filter(type="video")
-    selection = explorer.selection
-    frame = pd.read_csv(explorer.export(tmp_path / "v.csv"), index_col="article_id")
-    assert frame.index.tolist() == ids(selection)
-    assert [json.loads(t) for t in frame["topics"]] == selection["topics"].tolist()
-    parquet = pd.read_parquet(explorer.export(tmp_path / "v.parquet"))
-    assert [list(t) for t in parquet["topics"]] == selection["topics"].tolist()
-
-
-def test_export_of_hostile_extra(hostile: newsnb.Corpus, tmp_path: Path) -> None:
-    articles = hostile.articles.copy()
-    extra = articles["extra"].tolist()
-    extra[articles.index.get_loc("good.md")] = {"nested": {"a": [1, 2]}, "note": "<b>", "n": None}
-    articles["extra"] = pd.Series(extra, index=articles.index, dtype=object)
-    for suffix in (".csv", ".parquet"):
-        back = read_selection(write_selection(articles, tmp_path / f"x{suffix}"))
-        assert back["extra"].tolist() == articles["extra"].tolist()
-        assert back["topics"].tolist() == articles["topics"].tolist()
-
-
-def test_export_refuses_other_formats(explorer: Explorer, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"'out\.xlsx'.*\.csv or \.parquet"):
-        explorer.export(tmp_path / "out.xlsx")
-
-
-# -- debounce, display, layout -----------------------------------------------------------------
-
-
-def test_search_box_is_debounced_under_an_event_loop(real_corpus: newsnb.Corpus) -> None:
-    explorer = Explorer(real_corpus, debounce=0.05)
-
-    async def type_and_wait() -> tuple[str, int, str]:
-        explorer.controls["text"].value = "p"
-        explorer.controls["text"].value = "po"
-        explorer.controls["text"].value = "portals"
-        before = count_line(explorer)
-        during = len(explorer.selection)  # always what the box says, even before the refresh
-        await asyncio.sleep(0.3)
-        return before, during, count_line(explorer)
-
-    before, during, after = asyncio.run(type_and_wait())
-    n = len(real_corpus)
-    assert before.startswith(f"{n:,} of {n:,}")
-    assert during < n and after.startswith(f"{during:,} of {n:,}")
-
-
-def test_display_and_css_classes(explorer: Explorer) -> None:
+def test_display(explorer: Explorer) -> None:
     bundle = explorer._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert (
-        bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.widget.model_id
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.widget.model_id
+    assert repr(explorer).startswith("<newsnb.Explorer: 674 of 674 records")
+    assert explorer.widget.get_state()["_model_module"] == "anywidget"
+
+
+def test_timings_are_recorded(explorer: Explorer) -> None:
+    explorer.filter(text="portals")
+    assert set(explorer.timings) == {"filter", "table", "charts", "total"}
+    assert explorer.timings["total"] >= explorer.timings["charts"] >= 0
+
+
+def test_the_bundled_plotly_js_is_the_plotly_package_s_version() -> None:
+    import plotly
+
+    from newsnb.app import view
+
+    full = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text()
+    basic = view.plotly_js()
+    assert "(basic - minified)" in basic[:200], "the Explorer sends plotly's basic bundle"
+    assert view.plotly_version(basic) == view.plotly_version(full), (
+        "newsnb/app/static/plotly-basic.min.js is not the plotly package's plotly.js version: "
+        "run `make plotly-basic`"
     )
-    classes = {
-        "newsnb-explorer": explorer.widget,
-        "newsnb-count": explorer._status,
-        "newsnb-search": explorer.controls["text"],
-        "newsnb-topics": explorer.controls["topics"],
-        "newsnb-providers": explorer.controls["providers"],
-        "newsnb-table": explorer.controls["grid"],
-        "newsnb-inspector": explorer._inspector,
-        "newsnb-timeline": explorer.figures["timeline"],
-        "newsnb-topics-chart": explorer.figures["topics"],
-        "newsnb-providers-chart": explorer.figures["providers"],
-        "newsnb-clear": explorer.controls["clear"],
-    }
-    for name, widget in classes.items():
-        assert name in widget._dom_classes, name
-    assert explorer.widget.layout.max_width == "1240px"
-    assert repr(explorer).startswith("<newsnb.Explorer:")
+    module = view.front_end()
+    assert "window.Plotly = Plotly;" not in module[-3000:]  # no global left behind
+    assert module.count(basic[:80]) == 1 and len(module) < 1_400_000
+
+
+def test_payload_data_positions(real_corpus: newsnb.Corpus) -> None:
+    data = payload.ExplorerData(real_corpus)
+    first = real_corpus.articles.index[7]
+    assert (
+        data.position(first) == 7 and data.position("nope") is None and data.position(None) is None
+    )

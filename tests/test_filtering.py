@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import newsnb
-from newsnb.filtering import ArticleIndex, describe_criteria, filter_articles, parse_query
+from newsnb.criteria import Criteria
+from newsnb.filtering import ArticleIndex, filter_articles, parse_query
 
 
 @pytest.fixture(scope="module")
@@ -163,19 +164,33 @@ def test_published_unknown_is_in_neither() -> None:
     assert filter_articles(frame, published=False).index.tolist() == ["c"]
 
 
-def test_quality_range(articles: pd.DataFrame) -> None:
+def test_quality_range_keeps_unscored_records_unless_asked(articles: pd.DataFrame) -> None:
+    articles = articles.copy()  # every real record has a quality: leave some without one
+    articles.loc[articles.index[::5], "quality"] = pd.NA
     q = articles["quality"]
-    same_rows(
-        filter_articles(articles, quality=(50, 80)),
-        articles[((q >= 50) & (q <= 80)).fillna(False).to_numpy()],
-    )
-    same_rows(
-        filter_articles(articles, quality=(100, None)),
-        articles[(q >= 100).fillna(False).to_numpy()],
-    )
-    same_rows(
-        filter_articles(articles, quality=(None, 10)), articles[(q <= 10).fillna(False).to_numpy()]
-    )
+    unscored = q.isna().to_numpy()
+    assert 0 < unscored.sum() < len(articles)  # so both outcomes are tested
+    for span, inside in [
+        ((50, 80), (q >= 50) & (q <= 80)),
+        ((100, None), q >= 100),
+        ((None, 10), q <= 10),
+    ]:
+        scored = inside.fillna(False).to_numpy()
+        same_rows(filter_articles(articles, quality=span), articles[scored | unscored])
+        same_rows(filter_articles(articles, quality=span, include_unscored=False), articles[scored])
+
+
+def test_heat_range(sample_corpus: newsnb.Corpus) -> None:
+    articles = sample_corpus.articles
+    h = articles["heat"]
+    assert h.isna().any()
+    inside = ((h >= 10) & (h <= 60)).fillna(False).to_numpy()
+    same_rows(filter_articles(articles, heat=(10, 60), include_unscored=False), articles[inside])
+    same_rows(filter_articles(articles, heat=(10, 60)), articles[inside | h.isna().to_numpy()])
+
+
+def test_include_unscored_alone_filters_nothing(articles: pd.DataFrame) -> None:
+    same_rows(filter_articles(articles, include_unscored=False), articles)
 
 
 def test_text_words_all_must_match_case_insensitively(articles: pd.DataFrame) -> None:
@@ -224,7 +239,7 @@ def test_combined_criteria(articles: pd.DataFrame) -> None:
         & has_topic(articles, "Power Apps").to_numpy()
         & (articles["provider_name"] == "Microsoft").fillna(False).to_numpy()
         & (articles["published"] == True).fillna(False).to_numpy()  # noqa: E712
-        & (q >= 40).fillna(False).to_numpy()
+        & ((q >= 40) | q.isna()).fillna(False).to_numpy()
         & contains(articles, "apps").to_numpy()
     ]
     assert 0 < len(expected) < len(articles)
@@ -317,27 +332,29 @@ def test_missing_values_sort_last_both_ways() -> None:
         "c",
         "b",
     ]
-    with pytest.raises(ValueError, match="sort by 'heat'"):
-        index.order("heat")
+    with pytest.raises(ValueError, match="sort by 'colour'"):
+        index.order("colour")
 
 
-def test_describe_criteria() -> None:
-    phrases = describe_criteria(
-        {
-            "start": dt.date(2024, 1, 1),
-            "topics": ["AI"],
-            "providers": ["a", "b", "c", "d"],
-            "published": False,
-            "quality": (10, None),
-        }
+def test_criteria_and_keywords_agree(articles: pd.DataFrame) -> None:
+    criteria = Criteria(topics=["Portals"], start="2021-01-01", types="article")
+    same_rows(
+        filter_articles(articles, criteria),
+        filter_articles(articles, topics="Portals", start="2021-01-01", type="article"),
     )
-    assert phrases == [
-        "dates: 2024-01-01 to …",
-        "topics: AI",
-        "providers: a, b, c +1",
-        "unpublished",
-        "quality: 10–…",
-    ]
+    # keywords go on top of the criteria
+    narrower = filter_articles(articles, criteria, text="portal")
+    expected = filter_articles(articles, criteria)
+    same_rows(narrower, expected[contains(expected, "portal").to_numpy()])
+
+
+def test_each_mask_is_computed_once_per_value(articles: pd.DataFrame) -> None:
+    index = ArticleIndex(articles)
+    first = index.masks(Criteria(topics=["Portals"], text="form"))
+    again = index.masks(Criteria(topics=["Portals"], text="form", published=True))
+    assert again["topics"] is first["topics"] and again["text"] is first["text"]
+    assert not again["topics"].flags.writeable
+    assert set(again) == {"topics", "published", "text"}
 
 
 def test_public_name(articles: pd.DataFrame) -> None:
