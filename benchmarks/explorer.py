@@ -43,7 +43,7 @@ TARGET_MS = 150.0
 
 def sample_corpus(n: int) -> newsnb.Corpus:
     """The synthetic sample of ``n`` records, cached as Parquet under benchmarks/data."""
-    from newsnb.parquet import read_parquet, to_parquet
+    from newsnb.io.parquet import read_parquet, to_parquet
 
     cached = DATA / f"explorer-sample-{n}.parquet"
     if (cached / "_newsnb.json").exists():
@@ -56,8 +56,8 @@ def sample_corpus(n: int) -> newsnb.Corpus:
         from newsnb.sample import record_texts
 
         from newsnb.corpus import Corpus
-        from newsnb.records import parse_text
-        from newsnb.tables import TableBuilder
+        from newsnb.io.build import TableBuilder
+        from newsnb.io.records import parse_text
 
         builder = TableBuilder()
         for path, text in record_texts(n, seed=0):

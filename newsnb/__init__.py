@@ -16,7 +16,7 @@ from typing import Any
 
 from newsnb.corpus import Corpus
 from newsnb.errors import CacheWarning, NewsnbError, RecordError, SourceError
-from newsnb.loader import load, load_text
+from newsnb.io.loader import load, load_text
 
 __version__ = "0.1.0"
 
@@ -38,8 +38,8 @@ _LAZY = {
     "card": "newsnb.render",
     "render": "newsnb.render",
     "report": "newsnb.reporting",
-    "to_parquet": "newsnb.parquet",
-    "read_parquet": "newsnb.parquet",
+    "to_parquet": "newsnb.io.parquet",
+    "read_parquet": "newsnb.io.parquet",
 }
 
 __all__ = [

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from newsnb._data import Data, _codes, _distinct, _require, articles_of
 from newsnb.corpus import Corpus
-from newsnb.tables import arrow_text
+from newsnb.schema import arrow_text
 
 
 def _url_keys(values: pd.Series) -> tuple[np.ndarray, pa.Array]:

@@ -38,7 +38,7 @@ from newsnb.corpus import Corpus
 from newsnb.criteria import Criteria
 from newsnb.errors import SourceError
 from newsnb.export import FORMATS, write_table
-from newsnb.tables import TABLES
+from newsnb.schema import TABLES
 
 __all__ = ["EXIT_OK", "EXIT_STRICT", "EXIT_USAGE", "build_parser", "main"]
 

@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from newsnb.errors import NewsnbError
 from newsnb.render import summary_html
-from newsnb.tables import SCHEMA, TABLES, empty_frame, link_related
+from newsnb.schema import SCHEMA, TABLES, arrow_text, empty_frame
 
-__all__ = ["Corpus"]
+__all__ = ["Corpus", "link_related"]
+
+_STR = pd.StringDtype()
 
 
 @dataclass(repr=False, eq=False)
@@ -68,7 +72,7 @@ class Corpus:
         return cls(**{t: frames.get(t, empty_frame(t)) for t in TABLES}, source=source)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """The tables as a dict, in :data:`newsnb.tables.TABLES` order."""
+        """The tables as a dict, in :data:`newsnb.schema.TABLES` order."""
         return {table: getattr(self, table) for table in TABLES}
 
     def __len__(self) -> int:
@@ -161,3 +165,22 @@ class Corpus:
 
     def _repr_html_(self) -> str:
         return summary_html(self.summary())
+
+
+def link_related(articles: pd.DataFrame, related: pd.DataFrame) -> pd.DataFrame:
+    """Set ``related.in_corpus_id`` to the article whose web or original URL matches.
+
+    When several articles share a URL the first one (in corpus order) wins, and
+    a ``web_url`` match wins over an ``original_url`` one.
+    """
+    if related.empty:
+        return related
+    ids = arrow_text(articles.index)
+    urls = pa.concat_arrays([arrow_text(articles["web_url"]), arrow_text(articles["original_url"])])
+    owners = pa.concat_arrays([ids, ids])
+    present = pc.is_valid(urls)
+    # index_in gives the first position of each URL: the precedence above, as a hash join
+    where = pc.index_in(arrow_text(related["web_url"]), value_set=urls.filter(present))
+    related = related.copy()
+    related["in_corpus_id"] = _STR.__from_arrow__(owners.filter(present).take(where))
+    return related

@@ -27,9 +27,9 @@ from typing import Any
 
 import pandas as pd
 
-from newsnb.parquet import decode_json, encode_json
+from newsnb.io.codec import decode_json, encode_json
 from newsnb.render import HIDDEN_FIELDS
-from newsnb.tables import SCHEMA
+from newsnb.schema import SCHEMA
 
 __all__ = ["FORMATS", "export_path", "read_selection", "write_table"]
 
@@ -182,7 +182,7 @@ def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
 def read_selection(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read an exported ``.csv`` or ``.parquet`` file back as an articles frame.
 
-    Returns the articles frame with the dtypes of :data:`newsnb.tables.SCHEMA`,
+    Returns the articles frame with the dtypes of :data:`newsnb.schema.SCHEMA`,
     indexed by ``article_id``, ``topics`` as lists and ``extra`` as dicts, in
     the file's row order.
 

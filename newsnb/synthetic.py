@@ -1205,12 +1205,15 @@ def sample(n: int = 5_000, seed: int = 0, *, progress: bool | None = None) -> Co
     >>> bool(corpus.articles["provider_domain"].str.endswith(".example").all())
     True
     """
-    from newsnb.loader import FileRef, _parse_all
+    from newsnb.io.chunks import parse_all
+    from newsnb.io.sources import FileRef
 
     refs = [
         FileRef(f"(sample)/{path}", path, text.encode("utf-8"))
         for path, text in record_texts(n, seed)
     ]
     refs.sort(key=lambda ref: ref.article_id)  # the order load() gives a folder
-    frames, _ = _parse_all(refs, max_file_size=2**62, strict=True, workers=1, progress=progress)
+    frames, _ = parse_all(
+        refs, max_file_size=2**62, strict=True, workers=1, progress=progress, streams=True
+    )
     return Corpus.from_frames(frames, source=f"newsnb.sample(n={n:,}, seed={seed})")

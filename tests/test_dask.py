@@ -15,8 +15,8 @@ from distributed import Client, LocalCluster, get_task_stream
 import newsnb
 from newsnb import analysis, dask_backend
 from newsnb.dask_backend import DaskCorpus
-from newsnb.loader import FileRef
-from newsnb.tables import SCHEMA, TABLES
+from newsnb.io.sources import FileRef
+from newsnb.schema import SCHEMA, TABLES
 
 # -- fixtures ------------------------------------------------------------------------------
 
@@ -188,7 +188,7 @@ def test_nothing_is_parsed_until_computed(real_dir: Path, monkeypatch: pytest.Mo
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(dask_backend, "parse_refs", fail)
+    monkeypatch.setattr(dask_backend, "parse_files", fail)
     corpus = dask_backend.load(real_dir, files_per_partition=300)
     text = repr(corpus)
     assert text.startswith("DaskCorpus: 674 files from ")

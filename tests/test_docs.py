@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import newsnb
-from newsnb.tables import SCHEMA
+from newsnb.schema import SCHEMA
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

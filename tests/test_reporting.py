@@ -13,7 +13,7 @@ from plotly.offline import get_plotlyjs
 
 import newsnb
 from newsnb.reporting import report, report_html
-from newsnb.tables import typed_frame
+from newsnb.schema import typed_frame
 
 CHROMIUM = Path("/usr/bin/chromium")
 N_CHARTS = (
