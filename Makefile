@@ -11,8 +11,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Re-install only when a requirements file or pyproject.toml changed.
-$(STAMP): $(BIN)/python pyproject.toml binder/requirements.txt tests/requirements.txt
+# Re-install only when a requirements file, pyproject.toml or the compiled reader's
+# source changed (the editable install builds newsnb/io/_native.c in place).
+$(STAMP): $(BIN)/python pyproject.toml binder/requirements.txt tests/requirements.txt newsnb/io/_native.c
 	$(BIN)/pip install --quiet -r binder/requirements.txt -r tests/requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
