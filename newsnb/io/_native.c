@@ -37,6 +37,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h> /* malloc_trim */
+#endif
 
 /* ---------------------------------------------------------------- buffers -- */
 
@@ -1676,11 +1679,29 @@ done:
     return out;
 }
 
+PyDoc_STRVAR(trim_doc,
+"trim() -> None\n\n"
+"Give the memory freed during a load back to the system (glibc's malloc_trim:\n"
+"the reader's threads each fill a malloc arena of their own, which glibc\n"
+"keeps otherwise); nothing elsewhere.");
+
+static PyObject *trim(PyObject *self, PyObject *noargs) {
+    (void)self;
+    (void)noargs;
+#if defined(__GLIBC__)
+    Py_BEGIN_ALLOW_THREADS
+    malloc_trim(0);
+    Py_END_ALLOW_THREADS
+#endif
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"read_records", read_records, METH_VARARGS, read_records_doc},
     {"parse_bytes", parse_bytes, METH_VARARGS, parse_bytes_doc},
     {"stat_paths", stat_paths, METH_VARARGS, stat_paths_doc},
     {"text_lists", text_lists, METH_VARARGS, text_lists_doc},
+    {"trim", trim, METH_NOARGS, trim_doc},
     {NULL, NULL, 0, NULL},
 };
 

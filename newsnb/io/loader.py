@@ -30,6 +30,7 @@ from newsnb.io.chunks import parse_all, paused_gc
 from newsnb.io.engines import plugin
 from newsnb.io.files import DEFAULT_MAX_FILE_SIZE, RACY_NS, file_digest
 from newsnb.io.names import shown
+from newsnb.io.native import release_memory
 from newsnb.io.refresh import (
     CTIME_IS_CHANGE_TIME,
     Fresh,
@@ -127,7 +128,9 @@ def load(
             "drop them or pass engine='dask'"
         )
     with paused_gc():
-        return _load(source, strict, pattern, cache, progress, workers, max_file_size)
+        loaded = _load(source, strict, pattern, cache, progress, workers, max_file_size)
+    release_memory()  # what the load's pieces took and no table holds
+    return loaded
 
 
 def _load(

@@ -31,7 +31,7 @@ try:
 except ImportError:  # pragma: no cover - built without a C compiler, or on Windows
     _native = None
 
-__all__ = ["ENABLED", "FILES", "Read", "available", "read", "stat_paths"]
+__all__ = ["ENABLED", "FILES", "Read", "available", "read", "release_memory", "stat_paths"]
 
 #: Whether loads may use the compiled reader; ``NEWSNB_NATIVE=0`` turns it off.
 ENABLED = os.environ.get("NEWSNB_NATIVE", "1").strip() != "0"
@@ -44,6 +44,15 @@ STAT_CHUNK = 5_000
 def available() -> bool:
     """Whether the compiled reader is built (and loaded)."""
     return _native is not None
+
+
+def release_memory() -> None:
+    """Give back to the system what a load freed: Arrow's memory pool keeps freed
+    blocks, and glibc the arenas the reader's threads filled (~200 MB after a cold
+    load of 100,000 records, for a few milliseconds)."""
+    pa.default_memory_pool().release_unused()
+    if _native is not None:
+        _native.trim()
 
 
 @dataclass
