@@ -35,8 +35,8 @@ import numpy as np
 from _common import DATA, machine
 
 import newsnb
+from newsnb.analysis.filtering import ArticleIndex, filter_articles
 from newsnb.explorer import Explorer
-from newsnb.filtering import ArticleIndex, filter_articles
 
 TARGET_MS = 150.0
 

@@ -31,7 +31,7 @@ _LAZY = {
     "gaps": "newsnb.analysis",
     "stories": "newsnb.analysis",
     "Criteria": "newsnb.criteria",
-    "filter_articles": "newsnb.filtering",
+    "filter_articles": "newsnb.analysis",
     "charts": "newsnb.charts",
     "Explorer": "newsnb.explorer",
     "read_selection": "newsnb.export",

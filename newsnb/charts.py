@@ -30,9 +30,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from newsnb import _periods, analysis
-from newsnb._data import ALIASES
+from newsnb import analysis
 from newsnb.analysis import OTHER, Data
+from newsnb.analysis import periods as _periods
+from newsnb.analysis.inputs import ALIASES
+from newsnb.errors import check_count
 
 __all__ = [
     "PALETTE",
@@ -218,10 +220,7 @@ def _what(by: str | None) -> str:
 
 
 def _need_freq(data: Data, freq: str, chart: str) -> str:
-    checked = analysis.resolve_freq(data, freq)
-    if checked is None:
-        raise ValueError(f"{chart} needs a period: pass freq='auto', 'D', 'W', 'M', 'Q' or 'Y'")
-    return checked
+    return _periods.require_freq(analysis.resolve_freq(data, freq), chart)
 
 
 def _time_axis(fig: go.Figure, x: np.ndarray, freq: str, axis: str = "xaxis") -> None:
@@ -304,7 +303,7 @@ def topics(data: Data, top: int = 15) -> go.Figure:
     n = len(analysis.articles_of(data))
     if counts.empty:
         return _empty(title, _no_records(data) if n == 0 else "None of these records has a topic")
-    shown = counts.head(analysis._check_top(top))
+    shown = counts.head(check_count(top, "top", what="the bars to show"))
     if len(shown) < len(counts):
         title += f" (top {len(shown)} of {len(counts):,})"
     share = shown["count"].to_numpy() / n
@@ -641,7 +640,7 @@ def gaps(
     left_out = _left_out(runs, _what(by))
     if by is not None:  # the largest groups (codes follow coverage order) among those shown
         codes = runs[by].cat.codes.to_numpy()
-        chosen = np.unique(codes)[: analysis._check_top(top)]
+        chosen = np.unique(codes)[: check_count(top, "top", what="the bars to show")]
         runs = runs[np.isin(codes, chosen)]
         groups = runs[by].astype(object).to_numpy()
     else:
@@ -796,7 +795,7 @@ def stories(data: Data, top: int = 15) -> go.Figure:
             else "No story links two records here"
         )
         return _empty(title, message)
-    shown = found.head(analysis._check_top(top))
+    shown = found.head(check_count(top, "top", what="the bars to show"))
     if len(shown) < len(found):
         title += f" (top {len(shown)} of {len(found):,})"
     labels = [f"#{s} {label_text(_short(t, 60))}" for s, t in zip(shown["story"], shown["title"])]

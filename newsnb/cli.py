@@ -518,7 +518,7 @@ def _criteria(corpus: Corpus, args: argparse.Namespace) -> tuple[Criteria | None
     _check_names(corpus.articles["provider_name"], args.provider, "provider")
     if args.since and args.until and _utc(args.since) > _utc(args.until):
         raise UsageError(f"--since {args.since} is after --until {args.until}; swap them")
-    from newsnb.filtering import ArticleIndex
+    from newsnb.analysis.filtering import ArticleIndex
 
     criteria = Criteria(
         start=args.since, end=args.until, topics=args.topic, providers=args.provider

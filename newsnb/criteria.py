@@ -1,7 +1,7 @@
 """What to keep: the one value that says which records a view of the corpus shows.
 
 A :class:`Criteria` is frozen and hashable.  The Explorer's state holds one,
-:func:`newsnb.filter_articles` and :meth:`newsnb.filtering.ArticleIndex.mask`
+:func:`newsnb.filter_articles` and :meth:`newsnb.analysis.filtering.ArticleIndex.mask`
 take one, the command line's ``--since/--until/--topic/--provider`` and
 :func:`newsnb.report` build one, and ``to_json`` / ``from_json`` carry one
 between sessions, so a view of the corpus can be saved, shared and
@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["FACETS", "Criteria", "check_names"]
+__all__ = ["FACETS", "Criteria", "check_names", "instant", "unknown_names"]
 
 #: The criteria one facet sets, by facet name (``without(facet)`` clears them).
 FACETS: dict[str, tuple[str, ...]] = {
@@ -109,8 +109,14 @@ def _moment(value: Any, name: str) -> dt.date | dt.datetime | None:
     return moment.astimezone(dt.timezone.utc)
 
 
-def _instant(value: dt.date | dt.datetime, *, end: bool) -> dt.datetime:
-    """Where a bound falls on the time line; an end date reaches the next midnight."""
+def instant(value: dt.date | dt.datetime, *, end: bool) -> dt.datetime:
+    """Where a bound falls on the time line; an end date reaches the next midnight.
+
+    Examples
+    --------
+    >>> instant(dt.date(2024, 1, 31), end=True)
+    datetime.datetime(2024, 2, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    """
     if isinstance(value, dt.datetime):
         return value
     day = dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
@@ -207,7 +213,7 @@ class Criteria:
         if (
             self.start is not None
             and self.end is not None
-            and _instant(self.start, end=False) >= _instant(self.end, end=True)
+            and instant(self.start, end=False) >= instant(self.end, end=True)
         ):
             raise ValueError(f"Criteria: start={self.start} is after end={self.end}; swap them")
         for name in ("topics", "providers", "types"):
@@ -408,14 +414,38 @@ def _text(value: dt.date | dt.datetime | None) -> str:
     return value.isoformat()
 
 
+def unknown_names(
+    criteria: Criteria, known: Mapping[str, Iterable[str]]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """The topics, providers or types ``criteria`` name that ``known`` lacks.
+
+    ``known`` maps ``"topics"``, ``"providers"``, ``"types"`` to the names that
+    exist; the result maps each facet with unknown names to (those names, the
+    known ones), for a message in the caller's words.
+
+    Examples
+    --------
+    >>> unknown_names(Criteria(topics=["AI", "Robots"]), {"topics": ["AI", "Cloud"]})
+    {'topics': (['Robots'], ['AI', 'Cloud'])}
+    """
+    found = {}
+    for facet, names in known.items():
+        listed = [str(n) for n in names]
+        have = set(listed)
+        missing = [n for n in getattr(criteria, facet) if n not in have]
+        if missing:
+            found[facet] = (missing, listed)
+    return found
+
+
 def check_names(
     criteria: Criteria, known: Mapping[str, Iterable[str]], *, where: str = "filter"
 ) -> None:
     """Raise ``ValueError`` if ``criteria`` name a topic, provider or type ``known`` lacks.
 
     ``known`` maps ``"topics"``, ``"providers"``, ``"types"`` to the names that
-    exist; the message suggests the closest ones (a typo would otherwise
-    silently show nothing).
+    exist (see :func:`unknown_names`); the message suggests the closest ones (a
+    typo would otherwise silently show nothing).
 
     Examples
     --------
@@ -424,15 +454,10 @@ def check_names(
     ...
     ValueError: filter: topics ['Portal'] not in this corpus (did you mean 'Portals'?); pass names from the topics list
     """
-    for facet, names in known.items():
-        wanted = getattr(criteria, facet)
-        names = [str(n) for n in names]
-        have = set(names)
-        missing = [n for n in wanted if n not in have]
-        if missing:
-            hint = difflib.get_close_matches(missing[0], names, n=3)
-            also = f" (did you mean {', '.join(map(repr, hint))}?)" if hint else ""
-            raise ValueError(
-                f"{where}: {facet} {missing!r} not in this corpus{also}; "
-                f"pass names from the {facet} list"
-            )
+    for facet, (missing, names) in unknown_names(criteria, known).items():
+        hint = difflib.get_close_matches(missing[0], names, n=3)
+        also = f" (did you mean {', '.join(map(repr, hint))}?)" if hint else ""
+        raise ValueError(
+            f"{where}: {facet} {missing!r} not in this corpus{also}; "
+            f"pass names from the {facet} list"
+        )

@@ -1,6 +1,10 @@
-"""The newsnb exception family: one base class and a few specific subclasses."""
+"""The newsnb exception family (one base class, a few subclasses), and the check of counts."""
 
 from __future__ import annotations
+
+import contextlib
+import operator
+from typing import Any, Literal, overload
 
 
 class NewsnbError(Exception):
@@ -37,3 +41,59 @@ class SourceError(NewsnbError, FileNotFoundError):
 
 class CacheWarning(UserWarning):
     """The load cache could not be used; the load went on without it."""
+
+
+@overload
+def check_count(
+    value: Any,
+    name: str,
+    *,
+    minimum: int = 1,
+    what: str | None = None,
+    optional: Literal[False] = False,
+) -> int: ...
+@overload
+def check_count(
+    value: Any, name: str, *, minimum: int = 1, what: str | None = None, optional: bool
+) -> int | None: ...
+def check_count(
+    value: Any,
+    name: str,
+    *,
+    minimum: int = 1,
+    what: str | None = None,
+    optional: bool = False,
+) -> int | None:
+    """``value`` as an ``int`` if it is a whole number of at least ``minimum``.
+
+    Every count an argument gives (``top``, ``bins``, ``files_per_partition``,
+    ``n``, ...) is checked here, so each refusal reads the same way: it names
+    the argument, the value and what to pass.  ``optional`` lets ``None`` through.
+
+    Raises
+    ------
+    ValueError
+        ``value`` is not such a number (a ``bool`` or a float is not one).
+
+    Examples
+    --------
+    >>> check_count(3, "top")
+    3
+    >>> check_count(0, "top", what="the groups to keep", optional=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: top must be a whole number >= 1 (the groups to keep), or None; not top=0
+    """
+    if value is None and optional:
+        return None
+    number = None
+    if not isinstance(value, bool):
+        with contextlib.suppress(TypeError):  # int and NumPy integers; not floats or text
+            number = operator.index(value)
+    if number is None or number < minimum:
+        detail = f" ({what})" if what else ""
+        none = ", or None" if optional else ""
+        raise ValueError(
+            f"{name} must be a whole number >= {minimum}{detail}{none}; not {name}={value!r}"
+        )
+    return number

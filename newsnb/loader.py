@@ -490,7 +490,7 @@ def load(
     (674, 0)
     """
     if engine == "dask":
-        from newsnb import dask_backend
+        from newsnb import dask as dask_backend
 
         # pandas-only options reach the backend only when set, so it can say
         # they do not apply instead of silently ignoring them

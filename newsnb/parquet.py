@@ -521,7 +521,7 @@ def _read_dask(root: Path, meta: dict[str, Any]) -> Any:
     import dask
     import dask.dataframe as dd
 
-    from newsnb.dask_backend import DaskCorpus, table_meta
+    from newsnb.dask import DaskCorpus, table_meta
 
     parts = _parts(root)
     categories = meta.get("categories") or {}

@@ -224,7 +224,7 @@ def filtered(corpus: Corpus, criteria: Criteria) -> tuple[Corpus, str]:
     >>> note.startswith("Filtered: type: video (")
     True
     """
-    from newsnb.filtering import filter_articles
+    from newsnb.analysis.filtering import filter_articles
 
     kept = filter_articles(corpus.articles, criteria)
     note = f"Filtered: {'; '.join(criteria.describe())} ({len(kept):,} of {len(corpus):,} records)."

@@ -13,8 +13,10 @@ import pytest
 from distributed import Client, LocalCluster, get_task_stream
 
 import newsnb
-from newsnb import analysis, dask_backend
-from newsnb.dask_backend import DaskCorpus
+from newsnb import analysis
+from newsnb import dask as dask_backend
+from newsnb.dask import DaskCorpus
+from newsnb.dask import corpus as dask_corpus
 from newsnb.loader import FileRef
 from newsnb.tables import SCHEMA, TABLES
 
@@ -188,7 +190,7 @@ def test_nothing_is_parsed_until_computed(real_dir: Path, monkeypatch: pytest.Mo
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(dask_backend, "parse_refs", fail)
+    monkeypatch.setattr(dask_corpus, "parse_refs", fail)
     corpus = dask_backend.load(real_dir, files_per_partition=300)
     text = repr(corpus)
     assert text.startswith("DaskCorpus: 674 files from ")
@@ -231,7 +233,7 @@ def test_file_objects_are_parsed_from_their_bytes(real_dir: Path) -> None:
     ],
 )
 def test_batches_give_back_the_files_they_pack(refs: list[FileRef]) -> None:
-    assert dask_backend._Batch.of(refs).refs() == refs
+    assert dask_corpus._Batch.of(refs).refs() == refs
 
 
 def test_persist_keeps_the_same_tables(real_dask: DaskCorpus, real_corpus: newsnb.Corpus) -> None:

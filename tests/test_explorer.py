@@ -329,8 +329,8 @@ def test_facets_on_a_hand_built_corpus() -> None:
         },
         index=["a", "b", "c", "d"],
     )
-    from newsnb.facets import facet_counts
-    from newsnb.filtering import ArticleIndex
+    from newsnb.analysis.facets import facet_counts
+    from newsnb.analysis.filtering import ArticleIndex
 
     index = ArticleIndex(articles)
     f = facet_counts(index, Criteria(topics=["AI"], quality=(6, None), include_unscored=False))

@@ -1,7 +1,7 @@
 """From an Explorer state to what the browser draws: pure functions, no widget.
 
 :class:`ExplorerData` holds what is computed once per corpus (the
-:class:`~newsnb.filtering.ArticleIndex`, the table's display columns, the
+:class:`~newsnb.analysis.filtering.ArticleIndex`, the table's display columns, the
 related items by record).  :func:`derive` turns a :class:`~newsnb.app.state.State`
 into a :class:`View` (the selection, its sorted rows, the facet counts), and
 the functions below turn a view into the JSON-ready parts the front end
@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from newsnb.analysis.facets import Facets, facet_counts
+from newsnb.analysis.filtering import ArticleIndex
 from newsnb.app.state import SORTABLE, State, pages
 from newsnb.corpus import Corpus
-from newsnb.facets import Facets, facet_counts
-from newsnb.filtering import ArticleIndex
 from newsnb.render import card_html, raw_fields_html
 
 __all__ = [

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from newsnb import _periods
+from newsnb.analysis import periods as _periods
 from newsnb.criteria import Criteria
 
 __all__ = [

@@ -9,7 +9,7 @@ added narrows the selection, so topic counts are taken within the whole
 selection (the count next to a topic is what adding it would leave); and the
 scored / unscored counts of a score leave out that score's range only.
 
-Each criterion's mask comes from :meth:`newsnb.filtering.ArticleIndex.masks`
+Each criterion's mask comes from :meth:`newsnb.analysis.filtering.ArticleIndex.masks`
 (computed once per value), and a facet's count is a ``bincount`` over the AND
 of the others: a few milliseconds at 100,000 records.
 """
@@ -21,8 +21,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from newsnb.analysis.filtering import ArticleIndex
 from newsnb.criteria import Criteria
-from newsnb.filtering import ArticleIndex
 
 __all__ = ["Facets", "facet_counts"]
 
