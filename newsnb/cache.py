@@ -2,11 +2,22 @@
 
 A cache entry belongs to one source (its folder and file pattern).  It holds
 the six tables plus a *manifest* with one row per loaded record file: its id,
-path, size, modification time and a BLAKE2 digest of its bytes.  On the next
-load, files whose path, size and mtime are unchanged take their rows from the
-cache; every other file is parsed again.  A file modified within two seconds
-of the cache write could change again within the same mtime tick, so for those
-("racily clean", as git calls them) the digest is checked too.
+path, size, modification time, change time and inode number as they were when
+the file was read, the time it was read, and a BLAKE2 digest of its bytes.  On
+the next load, files whose path, size, mtime, ctime and inode are all unchanged
+take their rows from the cache; every other file is parsed again.  The ctime
+and the inode catch what size and mtime cannot: an edit whose mtime was put
+back with ``os.utime`` (the kernel sets the ctime then, and nothing can set it
+back), and two files swapped by ``rename`` (each keeps its inode).
+
+Those stamps are only as fine as the file system's clock (two seconds on FAT):
+a file written in the same tick as it was read could change again within that
+tick, unseen.  For those ("racily clean", as git calls them) the digest is
+checked too: a file whose mtime or ctime is less than two seconds older than
+*its own read* (not the cache write, which may come much later).  Once such a
+file has been checked at a safe distance, its entry is refreshed.  Where the
+stamps cannot be trusted at all (no inode numbers; Windows, whose ctime is the
+creation time) every file's digest is checked.
 
 Every entry is written to a fresh folder, and a small ``CURRENT`` JSON file is
 then swapped in with :func:`os.replace` (atomic on POSIX and Windows), so a
@@ -19,6 +30,7 @@ the cache is rebuilt, never trusted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -29,6 +41,7 @@ import tempfile
 import time
 import uuid
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,15 +51,21 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from newsnb._paths import key
 from newsnb.errors import CacheWarning
 from newsnb.tables import SCHEMA, TABLES, retype
 
 __all__ = ["FORMAT_VERSION", "LoadCache", "default_cache_dir"]
 
 #: Bumped whenever the tables or their encoding change; older entries are ignored.
-FORMAT_VERSION = 2
-_RACY_NS = 2_000_000_000
-_MANIFEST_COLUMNS = ["article_id", "path", "size", "mtime_ns", "digest"]
+FORMAT_VERSION = 3
+#: The coarsest file-system clock tick (FAT: 2 s): see the module docstring.
+RACY_NS = 2_000_000_000
+#: What the manifest keeps of a file, after its article_id and path key.
+STAMPS = ("size", "mtime_ns", "ctime_ns", "ino")
+_MANIFEST_COLUMNS = ["article_id", "path", *STAMPS, "read_ns", "digest"]
+# Windows' st_ctime is the creation time, which an edit does not change.
+_CTIME_IS_CHANGE_TIME = os.name != "nt"
 _JSON_COLUMNS = {("articles", "extra"), ("related", "extra")}
 _LIST_COLUMNS = {("articles", "topics")}
 
@@ -71,7 +90,6 @@ class Cached:
 
     manifest: pd.DataFrame
     frames: dict[str, pd.DataFrame]
-    written_ns: int
 
 
 class LoadCache:
@@ -128,7 +146,7 @@ class LoadCache:
                 tables[name] = pq.read_table(path, memory_map=True, page_checksum_verification=True)
             frames = {t: _decode(t, tables[t]) for t in TABLES}
             manifest = tables["manifest"].to_pandas()
-            return Cached(manifest, frames, int(pointer["written_ns"])), None
+            return Cached(manifest, frames), None
         except Exception as exc:
             return None, f"it could not be read ({type(exc).__name__}: {exc})"
 
@@ -158,8 +176,10 @@ class LoadCache:
         )
         if len(unstorable):
             manifest = manifest[~manifest["article_id"].isin(set(unstorable))]
+        staging = entry = tmp = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            self._remove_stale(lambda name: name.startswith((".tmp-", ".CURRENT-")))
             entry_name = f"entry-{uuid.uuid4().hex}"
             staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.folder))
             sizes = {}
@@ -168,7 +188,9 @@ class LoadCache:
                 table = pa.Table.from_pandas(frame, preserve_index=name == "articles")
                 pq.write_table(table, path, write_page_checksum=True)
                 sizes[name] = path.stat().st_size
-            os.replace(staging, self.folder / entry_name)
+            entry = self.folder / entry_name
+            os.replace(staging, entry)
+            staging = None
             pointer = {
                 "format": FORMAT_VERSION,
                 "key": self.key,
@@ -179,23 +201,37 @@ class LoadCache:
             tmp = self.folder / f".CURRENT-{uuid.uuid4().hex}"
             tmp.write_text(json.dumps(pointer))
             os.replace(tmp, self.folder / "CURRENT")
-        except OSError as exc:
+        except (
+            Exception
+        ) as exc:  # a full disk, a read-only folder, an Arrow error: never the load's
+            # what this write made is no one's: leave no half-written folder behind
+            for leftover in (staging, entry, tmp):
+                if leftover is not None:
+                    shutil.rmtree(leftover, ignore_errors=True)
+                    with contextlib.suppress(OSError):
+                        leftover.unlink(missing_ok=True)
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             warnings.warn(
-                f"newsnb: could not write the load cache in {self.folder} ({exc.strerror or exc}); "
+                f"newsnb: could not write the load cache in {self.folder} ({reason}); "
                 "the load is complete but the next one will parse again. Pass cache='some/writable/folder' "
                 "or cache=False.",
                 CacheWarning,
                 stacklevel=4,
             )
             return
-        self._prune(keep=entry_name)
+        self._remove_stale(lambda name: name not in (entry_name, "CURRENT"))
 
-    def _prune(self, keep: str) -> None:
-        # Old entries may still be read by another process that read CURRENT just
-        # before the swap: leave anything younger than a minute.
+    def _remove_stale(self, chosen: Callable[[str], bool]) -> None:
+        """Remove the ``chosen`` entries and leftovers of this cache older than a minute.
+
+        Before a write, the staging leftovers of writes that died (killed, out of
+        disk); after one, the entries it replaced.  Anything younger may belong to
+        another process: a write under way, or a reader that read CURRENT just
+        before the swap.
+        """
         cutoff = time.time() - 60
         for child in self.folder.iterdir():
-            if child.name in (keep, "CURRENT"):
+            if not chosen(child.name):
                 continue
             try:
                 if child.stat().st_mtime < cutoff:
@@ -207,55 +243,68 @@ class LoadCache:
                 pass
 
 
+def file_stamps(info: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's :data:`STAMPS` from its ``stat``: (size, mtime_ns, ctime_ns, inode)."""
+    ino = info.st_ino
+    # inode numbers are unsigned 64-bit; the manifest stores them as int64
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, ino - (1 << 64) if ino >> 63 else ino
+
+
 def unchanged_ids(
     cached: Cached,
     ids: list[str],
     paths: list[str],
-    sizes: np.ndarray,
-    mtimes: np.ndarray,
-    read_digest: Any,
-) -> set[str]:
-    """Ids whose file is the same as when the cache was written.
+    stamps: np.ndarray,
+    read_digest: Callable[[str], str | None],
+) -> tuple[set[str], dict[str, int]]:
+    """Ids whose file is the same as when it was read, and entries to refresh.
 
-    ``ids``, ``paths``, ``sizes`` and ``mtimes`` describe the files as found
-    now, position by position (a file that could not be stat-ed has size -1);
-    ``read_digest(path)`` returns the digest of a file's current bytes (used
-    only for racily clean files).
+    ``ids`` and ``paths`` are the files found now, ``stamps`` their
+    :data:`STAMPS` now (one row each; -1 where a file could not be stat-ed).
+    ``read_digest(path)`` returns the digest of a file's current bytes; it is
+    called only for files whose stamps are equal but cannot be trusted (see
+    the module docstring).  The second result maps ids whose file was racily
+    clean and is now verified at a safe distance to the time it was checked:
+    their entries are safe from then on.
     """
     manifest = cached.manifest
     cached_ids = manifest["article_id"].tolist()
+    stamps = np.asarray(stamps, np.int64).reshape(len(ids), len(STAMPS))
     if cached_ids != ids:  # files came or went: line the new stats up with the manifest
         where = {article_id: i for i, article_id in enumerate(ids)}
         index = np.fromiter((where.get(i, -1) for i in cached_ids), np.int64, len(cached_ids))
-        known = index >= 0
         paths = [paths[i] if i >= 0 else "" for i in index]
-        sizes = np.where(known, np.asarray(sizes)[index], -1)
-        mtimes = np.where(known, np.asarray(mtimes)[index], -1)
-    sizes, mtimes = np.asarray(sizes, np.int64), np.asarray(mtimes, np.int64)
+        stamps = np.where((index >= 0)[:, None], stamps[index], -1)
+    recorded = manifest[list(STAMPS)].to_numpy(np.int64)
+    keys = np.asarray([key(p) for p in paths], dtype=object)
     same = (
-        (sizes >= 0)
-        & (np.asarray(paths, dtype=object) == manifest["path"].to_numpy(object))
-        & (sizes == manifest["size"].to_numpy())
-        & (mtimes == manifest["mtime_ns"].to_numpy())
+        (stamps[:, 0] >= 0)
+        & (keys == manifest["path"].to_numpy(object))
+        & (stamps == recorded).all(axis=1)
     )
-    racy = same & (np.abs(cached.written_ns - mtimes) < _RACY_NS)
+    changed_last = np.maximum(recorded[:, 1], recorded[:, 2])  # the later of mtime and ctime
+    racy = changed_last >= manifest["read_ns"].to_numpy(np.int64) - RACY_NS
+    unreliable = racy | (recorded[:, 3] == 0) | (not _CTIME_IS_CHANGE_TIME)
     digests = manifest["digest"].to_numpy(object)
-    for index in np.flatnonzero(racy):
-        if read_digest(paths[index]) != digests[index]:
-            same[index] = False
-    return {cached_ids[i] for i in np.flatnonzero(same)}
+    refreshed: dict[str, int] = {}
+    for i in np.flatnonzero(same & unreliable):
+        checked_ns = time.time_ns()
+        if read_digest(paths[i]) != digests[i]:
+            same[i] = False
+        elif racy[i] and checked_ns - RACY_NS > changed_last[i]:
+            refreshed[cached_ids[i]] = checked_ns
+    return {cached_ids[i] for i in np.flatnonzero(same)}, refreshed
 
 
-def manifest_frame(rows: list[tuple[str, str, int, int, str]]) -> pd.DataFrame:
-    """The manifest table from (article_id, path, size, mtime_ns, digest) rows."""
+def manifest_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """The manifest table from (article_id, path key, *STAMPS, read_ns, digest) rows."""
     columns = list(zip(*rows)) if rows else [[] for _ in _MANIFEST_COLUMNS]
     return pd.DataFrame(
         {
-            "article_id": pd.array(columns[0], dtype="string"),
-            "path": pd.array(columns[1], dtype="string"),
-            "size": pd.array(columns[2], dtype="int64"),
-            "mtime_ns": pd.array(columns[3], dtype="int64"),
-            "digest": pd.array(columns[4], dtype="string"),
+            name: pd.array(
+                values, dtype="string" if name in ("article_id", "path", "digest") else "int64"
+            )
+            for name, values in zip(_MANIFEST_COLUMNS, columns)
         }
     )
 

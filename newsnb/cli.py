@@ -24,6 +24,7 @@ import contextlib
 import inspect
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -297,7 +298,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr)
+    print(_for_terminal(text, keep_lines=True), file=sys.stderr)
+
+
+# Control characters reach a terminal as commands (ESC starts the sequences that
+# move the cursor, recolour text, retitle the window or clear the screen), and
+# the bidirectional overrides make a line read other than it is.  Record text is
+# printed with them written as \u001b-style escapes (valid in JSON strings too).
+_FOR_TERMINALS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+)
+_UNSAFE = re.compile(f"[\t\n{_FOR_TERMINALS}]")
+_UNSAFE_KEEPING_LINES = re.compile(f"[{_FOR_TERMINALS}]")
+
+
+def _for_terminal(value: Any, *, keep_lines: bool = False) -> Any:
+    """``value`` (text, or the texts in a dict or list) with every character a terminal
+    would obey, and line breaks unless ``keep_lines``, written as an escape."""
+    if isinstance(value, str):
+        pattern = _UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE
+        return pattern.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    if isinstance(value, dict):
+        return {k: _for_terminal(v, keep_lines=keep_lines) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_for_terminal(v, keep_lines=keep_lines) for v in value]
+    return value
 
 
 def _note(args: argparse.Namespace, text: str) -> None:
@@ -335,7 +360,7 @@ def _account(args: argparse.Namespace, corpus: Corpus, *, listed: bool = False) 
         return EXIT_OK
     if args.strict:
         for row in errors.itertuples(index=False):
-            _err(f"{_where(row.path, row.line, row.reason)}: {row.reason}")
+            _err(_for_terminal(f"{_where(row.path, row.line, row.reason)}: {row.reason}"))
         _err(f"newsnb: {len(errors):,} file(s) could not be read (--strict: exit status 1)")
         return EXIT_STRICT
     if not listed:
@@ -427,9 +452,9 @@ def _info(args: argparse.Namespace) -> int:
     corpus = _load(args)
     facts = corpus_info(corpus, top=args.top, errors=args.errors)
     if args.json:
-        print(json.dumps(facts, indent=2, ensure_ascii=False))
+        print(_for_terminal(json.dumps(facts, indent=2, ensure_ascii=False), keep_lines=True))
     else:
-        print(_info_text(facts))
+        print(_info_text(_for_terminal(facts)))
     return _account(args, corpus, listed=True)
 
 

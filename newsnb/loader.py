@@ -17,7 +17,9 @@ import io
 import operator
 import os
 import re
+import stat
 import sys
+import time
 import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +31,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsnb.cache import LoadCache, default_cache_dir, manifest_frame, unchanged_ids
+from newsnb._paths import key, shown
+from newsnb.cache import (
+    LoadCache,
+    default_cache_dir,
+    file_stamps,
+    manifest_frame,
+    unchanged_ids,
+)
 from newsnb.corpus import Corpus
 from newsnb.errors import RecordError, SourceError
 from newsnb.records import parse_record
@@ -50,11 +59,14 @@ class FileRef(NamedTuple):
     ``article_id`` is the file's path relative to the source's root, with ``/``
     separators on every platform, so it is the same across runs, machines and
     copies of the folder, and unique even when two folders hold the same name.
+    A name that is not valid UTF-8 keeps its exact bytes in ``path`` (for
+    reading) and gets ``\\xNN`` escapes in ``article_id`` (see :mod:`newsnb._paths`).
     """
 
     path: str
     article_id: str
     data: bytes | None = None  # already-read content (file objects)
+    error: str | None = None  # why it cannot be read, known when it was found
 
 
 def resolve(source: Source, pattern: str = "*.md") -> tuple[list[FileRef], str]:
@@ -64,16 +76,18 @@ def resolve(source: Source, pattern: str = "*.md") -> tuple[list[FileRef], str]:
     ----------
     source
         A folder (every ``*.md`` below it, recursively; hidden folders such as
-        ``.git`` or ``.ipynb_checkpoints`` are skipped), a glob pattern
-        (``"news/**/*.md"``), one file, an open file object, or an iterable of
-        those.  Explicit files are read whatever their extension.
+        ``.git`` or ``.ipynb_checkpoints`` are skipped, and links to folders
+        are not followed), a glob pattern (``"news/**/*.md"``), one file, an
+        open file object, or an iterable of those.  Explicit files are read
+        whatever their extension.
     pattern : str
         Which file names a folder source takes (``fnmatch`` syntax).
 
     Returns
     -------
     (list of FileRef, str)
-        The files and a label of the source for display.
+        The files (and the folders that could not be listed, with their
+        ``error``) and a label of the source for display.
 
     Raises
     ------
@@ -86,27 +100,41 @@ def resolve(source: Source, pattern: str = "*.md") -> tuple[list[FileRef], str]:
     >>> [r.article_id for r in refs]
     ['000_0a11965b53a2d29e.txt', '004_8888327907d4a66b.txt']
     """
+    refs, label, _ = _resolve(source, pattern)
+    return refs, label
+
+
+def _resolve(source: Source, pattern: str) -> tuple[list[FileRef], str, str | None]:
+    """:func:`resolve`, and the folder the ids are relative to (``None`` for file objects)."""
     if hasattr(source, "read"):
-        return [_from_stream(source, 0)], getattr(source, "name", "<stream>")  # type: ignore[arg-type]
+        name = getattr(source, "name", "<stream>")
+        return [_from_stream(source, 0)], shown(str(name)), None  # type: ignore[arg-type]
     if isinstance(source, (str, os.PathLike)):
         text = os.fspath(source)
         path = Path(text).expanduser()
         if path.is_dir():
-            return _walk(path, pattern), text
+            return _walk(path, pattern), shown(text), _folder(path)
         if path.exists() or path.is_symlink():
-            return [FileRef(str(path), path.name)], text
+            return [FileRef(str(path), key(path.name))], shown(text), _folder(path.parent)
         if _GLOB_MAGIC & set(text):
-            return _glob(text), text
+            refs, base = _glob(text)
+            return refs, shown(text), base
         raise SourceError(
-            f"{text}: no such file or folder; pass a folder of records, a glob such as "
+            f"{shown(text)}: no such file or folder; pass a folder of records, a glob such as "
             f"'news/**/*.md', a file, or a list of files"
         )
     if isinstance(source, Iterable):
-        return _explicit(list(source)), "a list of files"
+        refs, base = _explicit(list(source))
+        return refs, "a list of files", base
     raise SourceError(
         f"cannot load from {type(source).__name__}; pass a folder, a glob, a file path, "
         "a file object or a list of paths"
     )
+
+
+def _folder(path: Path) -> str:
+    """A folder's absolute path with a trailing separator: the base of the ids below it."""
+    return os.path.join(os.path.abspath(path), "")
 
 
 _BY_ID = operator.itemgetter(1)  # FileRef.article_id, without a lambda call per file
@@ -118,7 +146,14 @@ def _walk(root: Path, pattern: str) -> list[FileRef]:
     # symlinked *files* are listed and read (a broken one becomes an errors row).
     top = str(root)
     match = re.compile(fnmatch.translate(pattern)).match
-    for folder, dirs, files in os.walk(top):
+
+    def unlisted(exc: OSError) -> None:
+        # a folder the walk could not list: an errors row, so the account stays complete
+        folder = exc.filename if isinstance(exc.filename, str) else top
+        relative = os.path.relpath(folder, top).replace(os.sep, "/")
+        refs.append(FileRef(folder, key(relative) + "/", error=_folder_reason(folder, exc)))
+
+    for folder, dirs, files in os.walk(top, onerror=unlisted):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         # plain string joins: pathlib costs ~50 us a file, a lot at 100,000 files
         prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/"
@@ -127,12 +162,15 @@ def _walk(root: Path, pattern: str) -> list[FileRef]:
         base = folder + os.sep
         for name in files:
             if match(name):
-                refs.append(FileRef(base + name, prefix + name))
+                article_id = prefix + name
+                if not article_id.isascii() or "\\" in article_id:
+                    article_id = key(article_id)
+                refs.append(FileRef(base + name, article_id))
             else:
                 others += 1
     if not refs and others:
         warnings.warn(
-            f"{root}: no file matches {pattern!r} but {others} other file(s) are there; "
+            f"{shown(top)}: no file matches {pattern!r} but {others} other file(s) are there; "
             "pass pattern='*.txt' (or another pattern) to load them",
             stacklevel=4,
         )
@@ -140,30 +178,55 @@ def _walk(root: Path, pattern: str) -> list[FileRef]:
     return refs
 
 
-def _glob(pattern: str) -> list[FileRef]:
+def _folder_reason(folder: str, exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return (
+            f"the folder's path is {len(folder):,} characters long, more than the system allows, "
+            "so newsnb could not list it and the files in it were not loaded; move the corpus "
+            "to a shorter path or shorten the folder names"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            "permission denied: newsnb cannot list this folder, so the files in it were not "
+            "loaded; give it read and execute permission (chmod +rx)"
+        )
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return (
+            "the folder disappeared while loading (deleted or renamed after its parent was "
+            "listed), so the files in it were not loaded; load again"
+        )
+    return (
+        f"newsnb could not list this folder ({exc.strerror or exc}), so the files in it "
+        "were not loaded"
+    )
+
+
+def _glob(pattern: str) -> tuple[list[FileRef], str]:
     matches = sorted(
         p for p in glob.glob(os.path.expanduser(pattern), recursive=True) if not os.path.isdir(p)
     )
     if not matches:
-        raise SourceError(f"{pattern}: the glob matches no file; check the folder and the pattern")
+        raise SourceError(
+            f"{shown(pattern)}: the glob matches no file; check the folder and the pattern"
+        )
     return _explicit(matches)
 
 
-def _explicit(items: list[Any]) -> list[FileRef]:
+def _explicit(items: list[Any]) -> tuple[list[FileRef], str | None]:
     paths = [Path(os.fspath(p)).expanduser() for p in items if not hasattr(p, "read")]
-    root = Path(os.path.commonpath([p.absolute().parent for p in paths])) if paths else Path()
+    root = Path(os.path.commonpath([p.absolute().parent for p in paths])) if paths else None
     refs, seen = [], set()
     for number, item in enumerate(items):
         if hasattr(item, "read"):
             ref = _from_stream(item, number)
         else:
             path = Path(os.fspath(item)).expanduser()
-            ref = FileRef(str(path), path.absolute().relative_to(root).as_posix())
+            ref = FileRef(str(path), key(path.absolute().relative_to(root).as_posix()))
         if ref.article_id in seen:  # the same file listed twice: one record, not two ids
-            raise SourceError(f"{ref.path}: listed twice in the source; list each file once")
+            raise SourceError(f"{shown(ref.path)}: listed twice in the source; list each file once")
         seen.add(ref.article_id)
         refs.append(ref)
-    return refs
+    return refs, None if root is None else _folder(root)
 
 
 def _from_stream(stream: IO[Any], number: int) -> FileRef:
@@ -171,7 +234,7 @@ def _from_stream(stream: IO[Any], number: int) -> FileRef:
     if isinstance(data, str):
         data = data.encode("utf-8")
     name = getattr(stream, "name", None)
-    label = os.path.basename(name) if isinstance(name, str) else f"<stream {number}>"
+    label = shown(os.path.basename(name)) if isinstance(name, str) else f"<stream {number}>"
     return FileRef(label, label, data)
 
 
@@ -180,29 +243,102 @@ def read_bytes(ref: FileRef, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> byte
     return _read(ref, max_file_size)[0]
 
 
-def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, int, int]:
-    """(bytes, size, mtime_ns) of a file, from the open handle so they agree."""
+_NO_STAMPS = (0, 0, 0, 0)
+
+
+def _read(ref: FileRef, max_file_size: int) -> tuple[bytes, tuple[int, int, int, int], int]:
+    """(bytes, stamps, read_ns) of a file: its :data:`~newsnb.cache.STAMPS` from the open
+    handle, so they agree with the bytes, and the time just before it was read."""
     if ref.data is not None:
-        data, size, mtime_ns = ref.data, len(ref.data), 0
+        data, stamps, read_ns = ref.data, _NO_STAMPS, 0
     else:
         try:
-            with open(ref.path, "rb") as handle:
-                info = os.fstat(handle.fileno())
-                size, mtime_ns = info.st_size, info.st_mtime_ns
-                if size > max_file_size:
-                    raise RecordError(ref.path, _too_big(size, max_file_size))
-                # read(n) allocates n bytes up front, so ask for what fstat said
-                # (+1 to notice a file that grew since; then read on, to the limit).
-                data = handle.read(size + 1)
-                if len(data) > size:
-                    data += handle.read(max_file_size + 1 - len(data))
+            read_ns = time.time_ns()
+            fd, info = _open_regular(ref.path)
+            try:
+                stamps = file_stamps(info)
+                if stamps[0] > max_file_size:
+                    raise RecordError(ref.path, _too_big(stamps[0], max_file_size))
+                data = _read_all(fd, stamps[0], max_file_size)
+            finally:
+                os.close(fd)
         except RecordError:
             raise
         except OSError as exc:
             raise RecordError(ref.path, _os_reason(ref.path, exc)) from None
     if len(data) > max_file_size:
         raise RecordError(ref.path, _too_big(len(data), max_file_size))
-    return data, size, mtime_ns
+    return data, stamps, read_ns
+
+
+def _read_all(fd: int, size: int, limit: int) -> bytes:
+    """The bytes of an open file, read straight from its descriptor (no file object:
+    ~6 us a file less), asking for what fstat said plus one, to notice a file that
+    grew since, and then on to ``limit`` + 1 at the most."""
+    data = os.read(fd, size + 1)
+    if len(data) <= size:  # the usual case: one more read to see the end
+        chunk = os.read(fd, size + 1 - len(data)) if len(data) < size else b""
+        if not chunk:
+            return data
+        data += chunk
+    parts = [data]
+    total = len(data)
+    while total <= limit:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
+
+
+# A named pipe blocks open() until a writer comes (forever, in a corpus folder),
+# and opening a device can have effects of its own: only regular files are opened.
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+# O_NONBLOCK: should a pipe replace the file between the stat and the open, the
+# open still returns at once (and the fstat below refuses it).
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _open_regular(path: str) -> tuple[int, os.stat_result]:
+    """A descriptor of a regular file open for reading, and its ``fstat``; a
+    :class:`RecordError` for anything else (checked before it is opened, and again
+    once open).  The caller closes the descriptor."""
+    _check_regular(path, os.stat(path).st_mode)
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        info = os.fstat(fd)
+        _check_regular(path, info.st_mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info
+
+
+def _check_regular(path: str, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise RecordError(path, "this is a folder, not a file")
+    kind = _NOT_REGULAR.get(stat.S_IFMT(mode), "not a file of any known kind")
+    if os.path.islink(path):
+        kind = f"a symbolic link to {kind}"
+    raise RecordError(
+        path,
+        f"not a regular file: {kind}; newsnb reads only regular files, so it was not opened "
+        "(move it out of the folder, or load with a pattern that leaves it out)",
+    )
 
 
 def _too_big(size: int, limit: int) -> str:
@@ -215,7 +351,8 @@ def _too_big(size: int, limit: int) -> str:
 def _os_reason(path: str, exc: OSError) -> str:
     if exc.errno == errno.ENOENT:
         if os.path.islink(path):
-            return f"broken symbolic link: it points to {os.readlink(path)!r}, which does not exist"
+            target = shown(os.readlink(path))
+            return f"broken symbolic link: it points to {target!r}, which does not exist"
         return "the file disappeared while loading (deleted or renamed after the folder was listed); load again"
     if exc.errno == errno.ELOOP:
         return "symbolic link loop: the link points (through other links) back to itself; remove it"
@@ -223,6 +360,11 @@ def _os_reason(path: str, exc: OSError) -> str:
         return "permission denied: newsnb cannot read the file; give it read permission (chmod +r)"
     if exc.errno == errno.EISDIR:
         return "this is a folder, not a file"
+    if exc.errno == errno.ENAMETOOLONG:
+        return (
+            f"the path is {len(path):,} characters long, more than the system allows; move the "
+            "corpus to a shorter path or shorten the names"
+        )
     return f"could not read the file: {exc.strerror or exc}"
 
 
@@ -241,26 +383,44 @@ def parse_refs(
 
 def _parse_into(
     builder: TableBuilder, refs: Iterable[FileRef], max_file_size: int, strict: bool
-) -> list[tuple[str, str, int, int, str]]:
-    """Parse files into ``builder``; return (id, path, size, mtime_ns, digest) of each loaded one."""
+) -> list[tuple[Any, ...]]:
+    """Parse files into ``builder``; return the manifest row of each loaded one
+    (id, path key, stamps, read time, digest: see :func:`newsnb.cache.manifest_frame`)."""
     files = []
     for ref in refs:
+        where = shown(ref.path)  # the path as tables and messages hold it
         try:
-            data, size, mtime_ns = _read(ref, max_file_size)
-            record = parse_record(data, ref.path)
+            if ref.error is not None:
+                raise RecordError(where, ref.error)
+            try:
+                data, stamps, read_ns = _read(ref, max_file_size)
+                record = parse_record(data, where)
+            except MemoryError:
+                data = record = None  # let go of what the file took before going on
+                raise RecordError(where, _OUT_OF_MEMORY) from None
         except RecordError as exc:
             if strict:
-                raise
-            builder.add_error(ref.path, exc.reason, exc.line)
+                raise RecordError(where, exc.reason, exc.line) from None
+            builder.add_error(where, exc.reason, exc.line)
             continue
-        builder.add(ref.article_id, ref.path, record)
-        files.append((ref.article_id, ref.path, size, mtime_ns, _digest(data)))
+        builder.add(ref.article_id, where, record)
+        files.append((ref.article_id, key(ref.path), *stamps, read_ns, _digest(data)))
     return files
+
+
+_OUT_OF_MEMORY = (
+    "newsnb ran out of memory parsing this file; it was skipped and the load went on "
+    "(check it for something huge, or load it on a machine with more memory)"
+)
+_WORKER_DIED = (
+    "the process parsing this file died (a parser crashed on it, or the system ran out of "
+    "memory); it was skipped and the load went on: please report the file to newsnb"
+)
 
 
 def _parse_chunk(
     refs: list[FileRef], max_file_size: int, strict: bool
-) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, int, int, str]]]:
+) -> tuple[dict[str, pd.DataFrame], list[tuple[Any, ...]]]:
     """Parse a chunk into typed (not yet linked) tables.
 
     Typed tables, with their strings in Arrow buffers, take a fraction of the
@@ -279,14 +439,19 @@ def _digest(data: bytes) -> str:
 
 def _file_digest(path: str) -> str | None:
     try:
-        with open(path, "rb") as handle:
-            return _digest(handle.read())
-    except OSError:
+        fd, info = _open_regular(path)
+        try:
+            return _digest(_read_all(fd, info.st_size, max(info.st_size, 1 << 40)))
+        finally:
+            os.close(fd)
+    except (OSError, RecordError):
         return None
 
 
 # Below this many files a process pool costs more (start-up, pickling) than it saves.
 PARALLEL_MIN_FILES = 2_000
+#: Files per chunk of a parallel load: (fewest, most).
+CHUNK_FILES = (500, 5_000)
 
 
 def _parse_all(
@@ -296,17 +461,18 @@ def _parse_all(
     strict: bool,
     workers: int | None,
     progress: bool | None,
-) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, int, int, str]]]:
+) -> tuple[dict[str, pd.DataFrame], list[tuple[Any, ...]]]:
     """Parse ``refs`` serially or in a process pool into linked tables, in ``refs`` order."""
     if workers is None:
         workers = os.cpu_count() or 1 if len(refs) >= PARALLEL_MIN_FILES else 1
     parallel = workers > 1 and not any(r.data is not None for r in refs)
     # A few chunks per worker balance the load; 500..5,000 files keep the
     # per-chunk overhead small and the per-chunk lists (see _parse_chunk) bounded.
-    size = min(5_000, max(500, -(-len(refs) // (workers * 4)))) if parallel else 2_000
+    fewest, most = CHUNK_FILES
+    size = min(most, max(fewest, -(-len(refs) // (workers * 4)))) if parallel else 2_000
     chunks = [refs[i : i + size] for i in range(0, len(refs), size)]
     pieces: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
-    files: list[tuple[str, str, int, int, str]] = []
+    files: list[tuple[Any, ...]] = []
     bar = _progress_bar(len(refs), progress)
     try:
         if parallel and len(chunks) > 1:
@@ -326,6 +492,26 @@ def _parse_all(
 
 
 def _pool_map(chunks, workers, max_file_size, strict):
+    from concurrent.futures.process import BrokenProcessPool
+
+    done = 0
+    try:
+        with _pool(workers) as pool:
+            for result in pool.map(
+                _parse_chunk, chunks, [max_file_size] * len(chunks), [strict] * len(chunks)
+            ):
+                done += 1
+                yield result
+    except BrokenProcessPool:
+        # A worker died (killed by the system, or a crash in a parser): no file
+        # may take the load down with it, so the chunks not parsed yet are
+        # parsed again one file at a time, and a file that kills its process
+        # again becomes an errors row.
+        for chunk in chunks[done:]:
+            yield _parse_isolated(chunk, max_file_size, strict)
+
+
+def _pool(workers: int) -> Any:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -335,10 +521,36 @@ def _pool_map(chunks, workers, max_file_size, strict):
     # forking a threaded process (a lock held by another thread) does not
     # reach them.  Elsewhere (macOS, Windows) fork is unsafe or absent: spawn.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method)) as pool:
-        yield from pool.map(
-            _parse_chunk, chunks, [max_file_size] * len(chunks), [strict] * len(chunks)
-        )
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+
+
+def _parse_isolated(
+    refs: list[FileRef], max_file_size: int, strict: bool
+) -> tuple[dict[str, pd.DataFrame], list[tuple[Any, ...]]]:
+    """:func:`_parse_chunk` with each file in a worker process of its own making."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pieces: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
+    files: list[tuple[Any, ...]] = []
+    pool = _pool(1)
+    try:
+        for ref in refs:
+            try:
+                part, part_files = pool.submit(_parse_chunk, [ref], max_file_size, strict).result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True)
+                pool = _pool(1)
+                if strict:
+                    raise RecordError(ref.path, _WORKER_DIED) from None
+                builder = TableBuilder()
+                builder.add_error(ref.path, _WORKER_DIED)
+                part, part_files = builder.frames(link=False), []
+            for table, frame in part.items():
+                pieces[table].append(frame)
+            files.extend(part_files)
+    finally:
+        pool.shutdown(wait=True)
+    return {table: concat(table, pieces[table]) for table in TABLES}, files
 
 
 def _progress_bar(total: int, progress: bool | None) -> Any:
@@ -355,12 +567,9 @@ def _progress_bar(total: int, progress: bool | None) -> Any:
     )
 
 
-def _open_cache(cache: bool | str | os.PathLike | None, refs, pattern, max_file_size):
-    if cache is False or not refs or any(r.data is not None for r in refs):
+def _open_cache(cache: bool | str | os.PathLike | None, refs, base, pattern, max_file_size):
+    if cache is False or not refs or base is None or any(r.data is not None for r in refs):
         return None
-    first = refs[0]
-    # The folder the ids are relative to: the id "a/b.md" of "/x/a/b.md" gives "/x/".
-    base = os.path.abspath(first.path)[: -len(first.article_id)]
     return _cache_of(cache, base, pattern, max_file_size)
 
 
@@ -399,30 +608,26 @@ def _read_cache_early(source, cache, pattern, max_file_size):
     folder = Path(os.fspath(source)).expanduser()
     if not folder.is_dir():
         return None
-    # the base _open_cache finds for this folder's files, so the same cache
-    store = _cache_of(cache, os.path.abspath(folder) + os.sep, pattern, max_file_size)
+    # the base _resolve gives this folder's files, so the same cache
+    store = _cache_of(cache, _folder(folder), pattern, max_file_size)
     reader = ThreadPoolExecutor(1, thread_name_prefix="newsnb-cache")
     future = reader.submit(store.read_quietly)
     reader.shutdown(wait=False)  # the thread ends when the read does
     return store, future
 
 
-def _stats(refs: list[FileRef]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(paths, sizes, mtimes) of ``refs`` now; size -1 where a file cannot be stat-ed."""
+def _stats(refs: list[FileRef]) -> tuple[list[str], np.ndarray]:
+    """(paths, stamps) of ``refs`` now: one row of :data:`~newsnb.cache.STAMPS` each, -1
+    where a file cannot be stat-ed."""
     paths = [r.path for r in refs]
-    sizes, mtimes = [], []
-    stat = os.stat
+    stamps = []
+    stat, missing = os.stat, (-1, -1, -1, -1)
     for path in paths:
         try:
-            info = stat(path)
+            stamps.append(file_stamps(stat(path)))
         except OSError:
-            # re-read below, where the failure becomes an errors row
-            sizes.append(-1)
-            mtimes.append(-1)
-            continue
-        sizes.append(info.st_size)
-        mtimes.append(info.st_mtime_ns)
-    return paths, np.array(sizes, np.int64), np.array(mtimes, np.int64)
+            stamps.append(missing)  # read again below, where the failure becomes an errors row
+    return paths, np.array(stamps, np.int64).reshape(len(paths), 4)
 
 
 def load(
@@ -514,18 +719,19 @@ def _load(source, strict, pattern, cache, progress, workers, max_file_size) -> C
     """:func:`load` with the pandas engine."""
     early = _read_cache_early(source, cache, pattern, max_file_size)
     try:
-        refs, label = resolve(source, pattern)
+        refs, label, base = _resolve(source, pattern)
     finally:
         early_result = early[1].result() if early is not None else None
-    store = _open_cache(cache, refs, pattern, max_file_size)
+    store = _open_cache(cache, refs, base, pattern, max_file_size)
     cached = None
     if store is not None:
         same = early is not None and early[0].folder == store.folder
         cached = store.read(early_result if same else None)
     keep: set[str] = set()
+    refreshed: dict[str, int] = {}
     if cached is not None:
         ids = [r.article_id for r in refs]
-        keep = unchanged_ids(cached, ids, *_stats(refs), _file_digest)
+        keep, refreshed = unchanged_ids(cached, ids, *_stats(refs), _file_digest)
     keep_ids = pa.array(list(keep), pa.large_string())  # for Arrow joins below
     # keep holds ids of refs only, so all of them kept means nothing to parse
     todo = [] if len(keep) == len(refs) else [r for r in refs if r.article_id not in keep]
@@ -538,9 +744,11 @@ def _load(source, strict, pattern, cache, progress, workers, max_file_size) -> C
         frames = cached.frames  # nothing changed: the cached tables as they are
     else:
         frames = _assemble(refs, keep_ids, cached, fresh)
-    if store is not None and (todo or cached is None or len(keep) != len(cached.manifest)):
+    if store is not None and (
+        todo or cached is None or len(keep) != len(cached.manifest) or refreshed
+    ):
         previous = cached.manifest if cached is not None else None
-        store.write(_manifest(previous, keep_ids, files), frames)
+        store.write(_manifest(previous, keep_ids, files, refreshed), frames)
     return Corpus.from_frames(frames, source=label)
 
 
@@ -583,12 +791,21 @@ def _ranks(values: Any, order: pa.Array) -> np.ndarray:
     return pc.index_in(arrow_text(values), value_set=order).to_numpy(zero_copy_only=False)
 
 
-def _manifest(previous, keep_ids, files):
-    """Manifest rows: unchanged files (``keep_ids``) as before, parsed files as just read."""
+def _manifest(previous, keep_ids, files, refreshed):
+    """Manifest rows: unchanged files (``keep_ids``) as before, parsed files as just read.
+
+    A kept file in ``refreshed`` was checked against its digest at a safe
+    distance from its stamps: that check counts as its read from now on.
+    """
     fresh = manifest_frame(files)
     if previous is None or not len(keep_ids):
         return fresh
-    kept = previous[_member(previous["article_id"], keep_ids)]
+    kept = previous[_member(previous["article_id"], keep_ids)].copy()
+    if refreshed:
+        read_ns = kept["read_ns"].to_numpy(np.int64).copy()
+        rows = pd.Index(kept["article_id"]).get_indexer(list(refreshed))
+        read_ns[rows[rows >= 0]] = np.fromiter(refreshed.values(), np.int64)[rows >= 0]
+        kept["read_ns"] = read_ns
     return pd.concat([kept, fresh], ignore_index=True)
 
 

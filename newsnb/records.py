@@ -119,32 +119,57 @@ class Record:
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
+# Byte-order marks, longest first: UTF-32's little-endian one starts like UTF-16's.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+_WIDE_STARTS = tuple(bom for bom, _, _ in _BOMS)
+
+
 def decode(data: bytes, path: str = "<text>") -> tuple[str, list[tuple[str, str]]]:
     """Decode a file's bytes to text the way the loader does.
 
     UTF-8 (with or without a byte-order mark) is the format's encoding; UTF-16
-    with a byte-order mark is accepted with a warning; anything else is an error
+    and UTF-32, with a byte-order mark or recognised without one (a record
+    starts with ``---``), are read with a warning; anything else is an error
     that says how to fix it.
 
     Examples
     --------
     >>> decode(b"\\xef\\xbb\\xbf---\\ntitle: x\\n---\\n")[0][:3]
     '---'
+    >>> decode("---\\ntitle: x\\n---\\n".encode("utf-16-le"))[1]
+    [('(file)', 'the file is UTF-16-LE without a byte-order mark; it was read, but re-save it as UTF-8')]
     """
     warnings: list[tuple[str, str]] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise RecordError(
-                path, "the file starts like UTF-16 but is not valid UTF-16; re-save it as UTF-8"
-            ) from None
-        warnings.append(("(file)", "the file is UTF-16; it was read, but re-save it as UTF-8"))
-    else:
-        if b"\x00" in data:
+    wide = None
+    if data.startswith(_WIDE_STARTS):
+        wide = next((codec, name) for bom, codec, name in _BOMS if data.startswith(bom))
+    what = "with a byte-order mark"
+    marked = wide is not None
+    if wide is None and b"\x00" in data:
+        wide, what = _without_bom(data), "without a byte-order mark"
+        if wide is None:
             raise RecordError(
                 path, "this is a binary file (it contains NUL bytes), not a text record"
             )
+    if wide is not None:
+        codec, name = wide
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            raise RecordError(
+                path,
+                f"the file starts like {name} ({what}) but is not valid {name}; re-save it as UTF-8",
+            ) from None
+        note = "" if marked else f" {what}"
+        warnings.append(
+            ("(file)", f"the file is {name}{note}; it was read, but re-save it as UTF-8")
+        )
+    else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -158,6 +183,25 @@ def decode(data: bytes, path: str = "<text>") -> tuple[str, list[tuple[str, str]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, warnings
+
+
+def _without_bom(data: bytes) -> tuple[str, str] | None:
+    """(codec, name) of UTF-16 or UTF-32 text without a byte-order mark, from where
+    the NUL bytes fall around its first characters (ASCII, in a record: ``---``)."""
+    head = data[:8]
+    if len(head) < 8:
+        return None
+    nul = tuple(byte == 0 for byte in head)
+    patterns = {
+        (False, True, True, True, False, True, True, True): ("utf-32-le", "UTF-32-LE", 4),
+        (True, True, True, False, True, True, True, False): ("utf-32-be", "UTF-32-BE", 4),
+        (False, True, False, True, False, True, False, True): ("utf-16-le", "UTF-16-LE", 2),
+        (True, False, True, False, True, False, True, False): ("utf-16-be", "UTF-16-BE", 2),
+    }
+    found = patterns.get(nul)
+    if found is None or len(data) % found[2]:
+        return None
+    return found[0], found[1]
 
 
 def parse_record(data: bytes, path: str = "<text>") -> Record:
@@ -336,8 +380,7 @@ def _timestamp(value: Any, name: Any, warn: _Warn) -> dt.datetime | None:
     if type(value) is dt.datetime and value.tzinfo is _UTC:
         return value
     if isinstance(value, dt.datetime):
-        # A timestamp without an offset is taken as UTC, like the format's 'Z'.
-        return value.astimezone(_UTC) if value.tzinfo else value.replace(tzinfo=_UTC)
+        return _in_utc(value, name, warn)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=_UTC)
     if isinstance(value, str):
@@ -349,10 +392,27 @@ def _timestamp(value: Any, name: Any, warn: _Warn) -> dt.datetime | None:
                 f"could not read {_show(value)} as a date; left empty (use ISO 8601, e.g. 2023-06-01T09:00:00Z)",
             )
             return None
-        warn(name, f"the date was given as quoted text {value!r}; read as a date")
-        return parsed.astimezone(_UTC) if parsed.tzinfo else parsed.replace(tzinfo=_UTC)
+        moment = _in_utc(parsed, name, warn)
+        if moment is not None:
+            warn(name, f"the date was given as quoted text {value!r}; read as a date")
+        return moment
     warn(name, f"expected a date, got {_show(value)}; left empty")
     return None
+
+
+def _in_utc(moment: dt.datetime, name: Any, warn: _Warn) -> dt.datetime | None:
+    # A timestamp without an offset is taken as UTC, like the format's 'Z'.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=_UTC)
+    try:
+        return moment.astimezone(_UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-12:00 is in the year 10000 in UTC
+        warn(
+            name,
+            f"the date {moment.isoformat()} falls outside the years 1 to 9999 once converted "
+            "to UTC, which no table can hold; left empty",
+        )
+        return None
 
 
 def _integer(value: Any, name: Any, warn: _Warn) -> int | None:

@@ -115,7 +115,17 @@ def _column(values: list[Any], dtype: Any) -> Any:
         return pd.to_datetime(
             ints.to_numpy(dtype="int64", na_value=np.iinfo("int64").min), unit="us", utc=True
         ).as_unit("us")
+    if dtype == _CAT:
+        column = pd.Categorical(values)
+        if values and not len(column.categories):
+            # only missing values: text categories (not float64, pandas' guess), so
+            # that pieces of a table (Dask's partitions) concatenate like any other
+            column = column.set_categories(_NO_CATEGORIES)
+        return column
     return pd.array(values, dtype=dtype)
+
+
+_NO_CATEGORIES = pd.Index([], dtype="str")
 
 
 def typed_frame(

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import newsnb
@@ -277,3 +279,180 @@ def test_a_folder_cache_is_read_while_the_folder_is_walked(
     # the files map to, so it was not read a second time
     assert len(calls) == 1 and calls[0].startswith("newsnb-cache")
     assert_same(newsnb.load(folder, cache=False), warm)
+
+
+# -- never stale: stamps that lie ----------------------------------------------------------
+
+
+def _clock_ahead(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Every clock newsnb may read says ``seconds`` later than it is."""
+    real_ns, real = time.time_ns, time.time
+    monkeypatch.setattr(time, "time_ns", lambda: real_ns() + int(seconds * 1e9))
+    monkeypatch.setattr(time, "time", lambda: real() + seconds)
+
+
+def _same_size_retitle(path: Path, title: str) -> None:
+    text = path.read_text()
+    start = text.index("title: ") + len("title: ")
+    end = text.index("\n", start)
+    new = text[:start] + title.ljust(end - start)[: end - start] + text[end:]
+    assert len(new.encode()) == len(text.encode()) and new != text
+    path.write_text(new)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_same_size_edit_with_its_mtime_put_back_is_seen(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    cache = tmp_path / "cache"
+    target = sorted(folder.glob("*.md"))[5]
+    info = target.stat()
+    monkeypatch.setattr(newsnb.loader, "CHUNK_FILES", (1, 1))
+    # the load runs well after the files were written: nothing is racily clean
+    _clock_ahead(monkeypatch, 10)
+    newsnb.load(folder, cache=cache, workers=workers)
+    _same_size_retitle(target, "'Edited, same size'")
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))  # as tools that preserve times do
+    assert (target.stat().st_size, target.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+    again = newsnb.load(folder, cache=cache, workers=workers)
+    assert again.articles.loc[target.name, "title"] == "Edited, same size"
+    assert_same(newsnb.load(folder, cache=False), again)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_two_same_size_files_swapped_by_rename_are_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    folder, cache = tmp_path / "r", tmp_path / "cache"
+    folder.mkdir()
+    for name, title in (("a.md", "First"), ("b.md", "Other")):
+        (folder / name).write_text(f"---\ntitle: {title}\n---\n")
+        os.utime(folder / name, ns=(1_600_000_000_000_000_000,) * 2)  # as after `tar x`
+    monkeypatch.setattr(newsnb.loader, "CHUNK_FILES", (1, 1))
+    _clock_ahead(monkeypatch, 10)
+    newsnb.load(folder, cache=cache, workers=workers)
+    os.rename(folder / "a.md", folder / "swap")
+    os.rename(folder / "b.md", folder / "a.md")
+    os.rename(folder / "swap", folder / "b.md")
+    again = newsnb.load(folder, cache=cache, workers=workers)
+    assert again.articles["title"].to_dict() == {"a.md": "Other", "b.md": "First"}
+
+
+class _CoarseClockFileSystem:
+    """``os.stat`` and ``os.fstat`` as on a file system whose clock ticks once a second,
+    every write of this test falling in one tick: each file keeps the stamps it had
+    when first stat-ed, whatever is written to it afterwards (a same-size rewrite)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.stamps: dict[tuple[int, int], tuple[int, int]] = {}
+        self.real_stat, self.real_fstat = os.stat, os.fstat
+        monkeypatch.setattr(os, "stat", lambda *a, **k: self._coarse(self.real_stat(*a, **k)))
+        monkeypatch.setattr(os, "fstat", lambda fd: self._coarse(self.real_fstat(fd)))
+
+    def _coarse(self, info: os.stat_result) -> os.stat_result:
+        second = 1_000_000_000
+        mtime, ctime = self.stamps.setdefault(
+            (info.st_dev, info.st_ino),
+            (info.st_mtime_ns // second * second, info.st_ctime_ns // second * second),
+        )
+        fields = {"st_mtime_ns": mtime, "st_ctime_ns": ctime, "st_atime_ns": info.st_atime_ns}
+        return os.stat_result(
+            (*info[:7], info[7], mtime // second, ctime // second),
+            {
+                **fields,
+                "st_atime": info.st_atime,
+                "st_mtime": mtime / second,
+                "st_ctime": ctime / second,
+            },
+        )
+
+
+def test_a_rewrite_during_a_long_load_is_seen_with_a_coarse_file_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, cache = tmp_path / "r", tmp_path / "cache"
+    folder.mkdir()
+    for name in ("a.md", "b.md", "c.md"):
+        (folder / name).write_text("---\ntitle: Before\n---\n")
+    _CoarseClockFileSystem(monkeypatch)
+    # the clock: the load starts 0.1 s into the files' tick; b.md is rewritten
+    # (same size, same tick) right after it is read, and the load goes on 3.2 s
+    start = os.stat(folder / "b.md").st_ctime_ns + 100_000_000
+    now = [start]
+    monkeypatch.setattr(time, "time_ns", lambda: now[0])
+    monkeypatch.setattr(time, "time", lambda: now[0] / 1e9)
+    real_parse = newsnb.loader.parse_record
+
+    def parse_then_rewrite(data: bytes, path: str = "<text>"):
+        record = real_parse(data, path)
+        if path.endswith("b.md") and now[0] == start:
+            (folder / "b.md").write_text("---\ntitle: After!\n---\n")
+            now[0] = start + 3_300_000_000
+        return record
+
+    monkeypatch.setattr(newsnb.loader, "parse_record", parse_then_rewrite)
+    first = newsnb.load(folder, cache=cache, workers=1)
+    assert first.articles.loc["b.md", "title"] == "Before"  # what was read
+    assert os.stat(folder / "b.md")[8] == os.stat(folder / "a.md")[8]  # stamps unchanged
+    now[0] += 10_000_000_000
+    for _ in range(2):  # and on every later load
+        assert newsnb.load(folder, cache=cache).articles.loc["b.md", "title"] == "After!"
+
+
+# -- a failed write leaves nothing behind ------------------------------------------------
+
+
+def _leftovers(cache: Path) -> list[str]:
+    return sorted(p.name for p in cache.rglob("*") if p.name.startswith((".tmp-", ".CURRENT-")))
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [OSError(28, "No space left on device"), pa.ArrowInvalid("cannot convert")],
+    ids=["disk full", "arrow error"],
+)
+def test_a_failed_cache_write_warns_and_leaves_no_staging_folder(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:
+    cache = tmp_path / "cache"
+    real_write = pq.write_table
+    written = []
+
+    def fail_on_the_third(*args, **kwargs):
+        written.append(args[1])
+        if len(written) == 3:
+            raise failure
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", fail_on_the_third)
+    with pytest.warns(newsnb.CacheWarning, match="could not write the load cache"):
+        corpus = newsnb.load(folder, cache=cache)
+    assert_same(newsnb.load(folder, cache=False), corpus)
+    assert len(written) == 3 and _leftovers(cache) == []
+    assert not list(cache.glob("loads/*/entry-*")) and not list(cache.glob("loads/*/CURRENT"))
+
+
+@pytest.mark.parametrize("next_write", ["succeeds", "fails"])
+def test_stale_staging_leftovers_are_removed_by_the_next_write(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, next_write: str
+) -> None:
+    cache = tmp_path / "cache"
+    newsnb.load(folder, cache=cache)
+    (entries,) = cache.glob("loads/*")
+    (entries / ".tmp-killed").mkdir()  # a write killed halfway, long ago
+    (entries / ".tmp-killed" / "articles.parquet").write_bytes(b"half")
+    (entries / ".CURRENT-killed").write_text("{")
+    (entries / ".tmp-under-way").mkdir()  # another process writing right now
+    old = time.time() - 3600
+    for name in (".tmp-killed", ".CURRENT-killed"):
+        os.utime(entries / name, (old, old))
+    changed = sorted(folder.glob("*.md"))[0]
+    changed.write_text(changed.read_text().replace("title:", "title: Changed", 1))
+    if next_write == "fails":
+        full = OSError(28, "No space left on device")
+        monkeypatch.setattr(pq, "write_table", lambda *a, **k: (_ for _ in ()).throw(full))
+        with pytest.warns(newsnb.CacheWarning, match="No space left"):
+            newsnb.load(folder, cache=cache)
+    else:
+        newsnb.load(folder, cache=cache)
+    assert _leftovers(cache) == [".tmp-under-way"]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsnb import _yaml
+from newsnb import _fast_yaml, _yaml
 
 # Plain scalars on which YAML 1.1 and 1.2 readers are known to disagree, and
 # ordinary ones, written plain, single-quoted or double-quoted.
@@ -105,7 +107,7 @@ def test_real_records_take_the_fast_path(real_dir) -> None:
     for path in files:
         fm = path.read_text(encoding="utf-8").split("\n---", 1)[0][3:]
         assert _yaml.parse_yaml(fm) == yaml.safe_load(fm)
-        fast += _yaml._fast_load(fm) is not _yaml._UNSURE
+        fast += _fast_yaml.load(fm) is not _fast_yaml.UNSURE
     # titles with "!" go to the safe loader (a tag could hide there); the rest is fast
     assert fast / len(files) > 0.85
 
@@ -122,3 +124,130 @@ def test_alias_bomb_is_refused() -> None:
 def test_python_tags_are_refused_not_run() -> None:
     with pytest.raises(_yaml.YAMLProblem, match="is not allowed"):
         _yaml.parse_yaml("a: !!python/object/apply:os.system ['echo pwned']")
+
+
+# -- nesting depth: measured before any parser sees the text ------------------------------
+
+_FUZZ_CHILD = r"""
+import json, random, sys, threading
+from newsnb import _fast_yaml, _yaml
+
+LIMIT = 10_000_000  # the loader's file-size limit: no deeper document can reach a parser
+
+
+def block(n, rng):
+    # compact sequences and complex keys on one line, nested mappings by indentation
+    out, col = [], 0
+    for _ in range(n):
+        step = rng.choice(["- ", "? ", "map"])
+        if step == "map":
+            out.append("\n" + " " * col + "a:")
+            col += 1
+        else:
+            out.append(step)
+            col += 2
+    return "".join(out) + " x"
+
+
+# every kind nests `n` levels below a top mapping
+KINDS = {
+    "flow": lambda n, rng: "k: " + "[" * n + "]" * n,
+    "flow-mappings": lambda n, rng: "k: " + "{a: " * n + "1" + "}" * n,
+    "compact-sequence": lambda n, rng: "k:\n" + "- " * n + "x",
+    "complex-keys": lambda n, rng: "k:\n  " + "? " * n + "x",
+    "indentation": lambda n, rng: "k:\n" + "".join(" " * i + "a:\n" for i in range(1, n + 1))
+    + " " * (n + 1)
+    + "x",
+    "sequence-indentation": lambda n, rng: "k:\n"
+    + "".join(" " * i + "-\n" for i in range(1, n + 1))
+    + " " * (n + 1)
+    + "x",
+    "unclosed-flow": lambda n, rng: "k: " + "".join(rng.choice("[{") for _ in range(n)),
+    "mixed": lambda n, rng: "k:\n "
+    + block(min(n // 2, 2_000), rng)
+    + " "
+    + "".join(rng.choice(["[", "{a: "]) for _ in range(n - min(n // 2, 2_000))),
+}
+
+
+def outcome(text, fast):
+    result = {}
+
+    def run():
+        try:
+            _yaml.parse_yaml(text, fast=fast)
+            result["r"] = "ok"
+        except _yaml.YAMLProblem as exc:
+            result["r"] = "problem: " + exc.message
+        except BaseException as exc:
+            result["r"] = f"raised {type(exc).__name__}: {exc}"
+
+    # a thread's stack, as small as some platforms give threads, makes a
+    # recursing parser crash ~30 times sooner than the main thread's 8 MB
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return result["r"]
+
+
+threading.stack_size(256 * 1024)
+rng = random.Random(int(sys.argv[1]))
+# the deepest document of each kind within the size limit (indentation grows as depth**2)
+DEEPEST = {k: 4_000 if "indentation" in k else 1_000_000 for k in KINDS}
+for kind, make in KINDS.items():
+    depths = [100, 101, 1_000, 25_000, DEEPEST[kind], rng.randrange(102, DEEPEST[kind])]
+    for depth in sorted({min(d, DEEPEST[kind]) for d in depths}):
+        text = make(depth, rng)
+        assert len(text) <= LIMIT, (kind, depth, len(text))
+        for fast in (True, False):
+            print(json.dumps([kind, depth, fast, outcome(text, fast)]), flush=True)
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_no_deep_document_crashes_a_parser(seed: int) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _FUZZ_CHILD, str(seed)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    last = rows[-1][:3] if rows else "before the first document"
+    assert proc.returncode == 0, f"exit status {proc.returncode} after {last}: {proc.stderr[-500:]}"
+    assert len(rows) > 70
+    for kind, depth, fast, result in rows:
+        if result == "ok":
+            # what parses is within the limit (a tree of `depth` levels, or fewer when broken)
+            assert depth <= 100 or kind in {"mixed", "unclosed-flow"}, (kind, depth, fast)
+            continue
+        assert result.startswith("problem: "), (kind, depth, fast, result)
+        if depth > 100 and kind not in {"mixed", "unclosed-flow", "complex-keys"}:
+            assert "limit is 100" in result, (kind, depth, fast, result)
+
+
+def test_depth_at_the_limit_parses_and_one_more_is_refused() -> None:
+    at_limit = "k: " + "[" * 100 + "]" * 100
+    data = _yaml.parse_yaml(at_limit)
+    for _ in range(100):
+        data = data["k"] if isinstance(data, dict) else data[0]
+    assert data == []
+    with pytest.raises(
+        _yaml.YAMLProblem, match=r"nested 101 levels deep \(newsnb's limit is 100\)"
+    ):
+        _yaml.parse_yaml("k: " + "[" * 101 + "]" * 101)
+    # aliases can nest deeper than the text: the same limit
+    chain = "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 150))
+    with pytest.raises(_yaml.YAMLProblem, match="limit is 100"):
+        _yaml.parse_yaml(chain)
+
+
+def test_alias_amplification_is_measured_in_characters() -> None:
+    big = "x" * 100_000
+    refs = ", ".join(["*big"] * 200)  # 200 x 100 KB = 20 MB from 101 KB
+    with pytest.raises(_yaml.YAMLProblem, match="alias bomb"):
+        _yaml.parse_yaml(f'a: &big "{big}"\nb: [{refs}]')
+    few = ", ".join(["*big"] * 5)  # 5 x: within 10 times the text
+    assert len(_yaml.parse_yaml(f'a: &big "{big}"\nb: [{few}]')["b"]) == 5
+    with pytest.raises(_yaml.YAMLProblem, match="contains itself"):
+        _yaml.parse_yaml("a: &a [1, *a]")

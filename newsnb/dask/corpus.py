@@ -64,7 +64,8 @@ class _Batch:
     hash and to send to the scheduler.  A batch stores its ids as one
     compressed text, and its paths as a shared prefix (a folder source's
     paths are ``root/`` + id) or, failing that, as a second compressed text.
-    Files given as open file objects keep their bytes (``streams``).
+    Files given as open file objects keep their bytes, and folders that could
+    not be listed their ``error`` (``streams``: such batches are kept whole).
     """
 
     ids: bytes = b""
@@ -74,7 +75,7 @@ class _Batch:
 
     @classmethod
     def of(cls, refs: Sequence[FileRef]) -> _Batch:
-        if not refs or any(ref.data is not None for ref in refs):
+        if not refs or any(ref.data is not None or ref.error is not None for ref in refs):
             return cls(streams=tuple(refs))
         ids = _pack([r.article_id for r in refs])
         first = refs[0]
