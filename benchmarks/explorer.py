@@ -174,6 +174,7 @@ def main() -> None:
 
     # the charts alone, unfiltered: where the time goes
     from newsnb import charts
+    from newsnb.viz import style
 
     frame = explorer._data.chart_frame(np.ones(len(articles), dtype=bool))
     print("\nnewsnb.charts on all records (median ms)")
@@ -181,7 +182,7 @@ def main() -> None:
         ("timeline", lambda: charts.timeline(frame)),
         ("topics", lambda: charts.topics(frame, top=15)),
         ("providers", lambda: charts.providers(frame, top=15)),
-        ("an empty figure with the newsnb template", lambda: charts._figure("x")),
+        ("an empty figure with the newsnb template", lambda: style.figure("x")),
     ):
         times = []
         for _ in range(args.repeat):

@@ -32,15 +32,15 @@ _LAZY = {
     "stories": "newsnb.analysis",
     "Criteria": "newsnb.criteria",
     "filter_articles": "newsnb.analysis",
-    "charts": "newsnb.charts",
     "Explorer": "newsnb.explorer",
     "read_selection": "newsnb.export",
-    "card": "newsnb.render",
-    "render": "newsnb.render",
-    "report": "newsnb.reporting",
+    "card": "newsnb.viz.html",
+    "report": "newsnb.viz.reporting",
     "to_parquet": "newsnb.parquet",
     "read_parquet": "newsnb.parquet",
 }
+# namespaces of functions, imported on first access: newsnb.charts.timeline(...)
+_MODULES = {"charts": "newsnb.viz.charts"}
 
 __all__ = [
     "CacheWarning",
@@ -55,11 +55,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
+    if name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
         raise AttributeError(f"module 'newsnb' has no attribute {name!r}")
-    module = importlib.import_module(module_name)
-    value = module if module_name == f"newsnb.{name}" else getattr(module, name)
     globals()[name] = value
     return value
 

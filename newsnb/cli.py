@@ -508,7 +508,7 @@ def _report(args: argparse.Namespace) -> int:
         corpus = _load(args)
         status = _account(args, corpus)
     criteria, kept = _criteria(corpus, args)
-    from newsnb.reporting import report
+    from newsnb.viz.reporting import report
 
     title = args.title or (
         f"newsnb sample corpus ({args.sample:,} records)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,10 +10,13 @@ from typing import Any
 import pandas as pd
 
 from newsnb.errors import NewsnbError
-from newsnb.render import summary_html
 from newsnb.tables import SCHEMA, TABLES, empty_frame, link_related
 
-__all__ = ["Corpus"]
+__all__ = ["HIDDEN_FIELDS", "Corpus"]
+
+#: Fields never shown nor exported anywhere: ``secured`` is an opaque token of the
+#: source service.
+HIDDEN_FIELDS = frozenset({"secured"})
 
 
 @dataclass(repr=False, eq=False)
@@ -160,4 +164,19 @@ class Corpus:
         return text
 
     def _repr_html_(self) -> str:
-        return summary_html(self.summary())
+        # every value escaped: topics and the source come from the records and the user
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(key)}</th>"
+            f"<td style='text-align:left'>{html.escape(_shown(value))}</td></tr>"
+            for key, value in self.summary().items()
+        )
+        caption = "<caption style='text-align:left'><b>newsnb.Corpus</b></caption>"
+        return f"<table class='newsnb-summary'>{caption}{rows}</table>"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)

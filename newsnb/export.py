@@ -27,8 +27,8 @@ from typing import Any
 
 import pandas as pd
 
+from newsnb.corpus import HIDDEN_FIELDS
 from newsnb.parquet import decode_json, encode_json
-from newsnb.render import HIDDEN_FIELDS
 from newsnb.tables import SCHEMA
 
 __all__ = ["FORMATS", "export_path", "read_selection", "write_table"]

@@ -12,8 +12,8 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 import newsnb
-from newsnb.reporting import report, report_html
 from newsnb.tables import typed_frame
+from newsnb.viz.reporting import report, report_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 N_CHARTS = (

@@ -29,7 +29,7 @@ from newsnb.analysis.facets import Facets, facet_counts
 from newsnb.analysis.filtering import ArticleIndex
 from newsnb.app.state import SORTABLE, State, pages
 from newsnb.corpus import Corpus
-from newsnb.render import card_html, raw_fields_html
+from newsnb.viz.html import card_html, raw_fields_html
 
 __all__ = [
     "COLUMNS",
@@ -282,7 +282,7 @@ def controls(state: State) -> dict[str, Any]:
 
 def meta(data: ExplorerData, state: State) -> dict[str, Any]:
     """What never changes for one Explorer: totals, spans, the table columns, the template."""
-    from newsnb import charts as newsnb_charts
+    from newsnb.viz import charts as newsnb_charts
 
     dates = data.index.dates[~np.isnat(data.index.dates)]
 
@@ -378,7 +378,7 @@ def _encoder() -> type[json.JSONEncoder]:
 
 
 def label_text(value: Any) -> str:
-    from newsnb.charts import label_text as escape_label
+    from newsnb.viz.style import label_text as escape_label
 
     return escape_label(value)
 
@@ -528,7 +528,7 @@ def charts(state: State, view: View) -> dict[str, Any]:
     ``freq`` is the timeline's period (``"auto"`` resolved).
     """
     from newsnb import analysis
-    from newsnb import charts as newsnb_charts
+    from newsnb.viz import charts as newsnb_charts
 
     data = view.data
     masks = data.index.masks(state.criteria)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from newsnb.corpus import HIDDEN_FIELDS
 from newsnb.errors import NewsnbError
 
 if TYPE_CHECKING:
     from newsnb.corpus import Corpus
 
 __all__ = [
-    "HIDDEN_FIELDS",
     "HTMLFragment",
     "card",
     "card_html",
@@ -34,8 +34,7 @@ __all__ = [
     "raw_fields_html",
     "related_html",
     "safe_url",
-    "status_html",
-    "summary_html",
+    "table_html",
     "video_url",
 ]
 
@@ -93,23 +92,6 @@ def link(url: Any, text: Any = None) -> str:
     return f'<a href="{escape(href)}" target="_blank" rel="noopener noreferrer">{label}</a>'
 
 
-def summary_html(summary: dict[str, Any]) -> str:
-    """A small HTML table of :meth:`newsnb.Corpus.summary` (all values escaped)."""
-    rows = "".join(
-        f"<tr><th style='text-align:left'>{escape(key)}</th><td style='text-align:left'>{escape(_fmt(value))}</td></tr>"
-        for key, value in summary.items()
-    )
-    return f"<table class='newsnb-summary'><caption style='text-align:left'><b>newsnb.Corpus</b></caption>{rows}</table>"
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
 # -- record cards ------------------------------------------------------------------------------
 
 
@@ -132,8 +114,6 @@ _CHIP = (
 _MUTED = "opacity:0.75;font-size:0.9em"
 _WRAP = "white-space:normal;overflow-wrap:anywhere;word-break:normal"
 _TITLE_LINK_FIELDS = ("web_url", "original_url", "amp_url", "cdn_amp_url")
-#: Fields never rendered anywhere: ``secured`` is an opaque token of the source service.
-HIDDEN_FIELDS = frozenset({"secured"})
 
 
 def chip(text: Any) -> str:
@@ -147,19 +127,37 @@ def chip(text: Any) -> str:
     return f'<span class="newsnb-chip" style="{_CHIP}">{escape(text)}</span>'
 
 
-def format_date(value: Any, *, time: bool = True) -> str:
-    """``YYYY-MM-DD HH:MM UTC`` (or the date alone); ``""`` when missing.
+def format_date(value: Any, *, time: bool = True, zone: bool = True) -> str:
+    """``YYYY-MM-DD HH:MM UTC`` (or the date alone; ``zone=False``: without "UTC", for
+    a column whose heading says it); ``""`` when missing.
 
     Examples
     --------
     >>> format_date(pd.Timestamp("2024-03-01T09:30:00Z"))
     '2024-03-01 09:30 UTC'
+    >>> format_date(pd.Timestamp("2024-03-01T09:30:00Z"), zone=False)
+    '2024-03-01 09:30'
     """
     if value is None or pd.isna(value):
         return ""
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return stamp.strftime("%Y-%m-%d %H:%M UTC" if time else "%Y-%m-%d")
+    if not time:
+        return stamp.strftime("%Y-%m-%d")
+    return stamp.strftime("%Y-%m-%d %H:%M UTC" if zone else "%Y-%m-%d %H:%M")
+
+
+def table_html(headers: Sequence[str], rows: Iterable[Sequence[str]], *, cls: str = "") -> str:
+    """An HTML table: ``headers`` are escaped here, ``rows`` hold cells already escaped.
+
+    Examples
+    --------
+    >>> table_html(["<b>"], [[escape("<i>")]])
+    '<table class=""><thead><tr><th>&lt;b&gt;</th></tr></thead><tbody><tr><td>&lt;i&gt;</td></tr></tbody></table>'
+    """
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 class _SourceFinder(HTMLParser):
@@ -424,16 +422,3 @@ def card(
         items = corpus.related[corpus.related["article_id"].to_numpy() == article_id]
         items = items.sort_values("position")
     return HTMLFragment(card_html(article, article_id, related=items, raw=raw))
-
-
-def status_html(matching: int, total: int, phrases: list[str]) -> str:
-    """The Explorer's status line: ``412 of 20,000 records`` and the active filters.
-
-    Examples
-    --------
-    >>> status_html(412, 20000, ["text: <b>"])
-    "<b>412</b> of 20,000 records <span ...> · text: &lt;b&gt;</span>"
-    """
-    filters = "".join(f" · {escape(p)}" for p in phrases)
-    tail = f" <span style='{_MUTED}'>{filters}</span>" if filters else ""
-    return f"<b>{matching:,}</b> of {total:,} records{tail}"
