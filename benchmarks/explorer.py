@@ -36,7 +36,7 @@ from _common import DATA, machine
 
 import newsnb
 from newsnb.analysis.filtering import ArticleIndex, filter_articles
-from newsnb.explorer import Explorer
+from newsnb.app.explorer import Explorer
 
 TARGET_MS = 150.0
 
@@ -49,20 +49,7 @@ def sample_corpus(n: int) -> newsnb.Corpus:
     if (cached / "_newsnb.json").exists():
         return read_parquet(cached)
     started = time.perf_counter()
-    try:
-        corpus = newsnb.sample(n, seed=0)
-    except (ImportError, AttributeError):
-        # newsnb.sample not wired up yet: build the same records in memory
-        from newsnb.sample import record_texts
-
-        from newsnb.corpus import Corpus
-        from newsnb.records import parse_text
-        from newsnb.tables import TableBuilder
-
-        builder = TableBuilder()
-        for path, text in record_texts(n, seed=0):
-            builder.add(path, path, parse_text(text, path))
-        corpus = Corpus.from_frames(builder.frames(), source=f"sample({n})")
+    corpus = newsnb.sample(n, seed=0)
     print(
         f"  built the {n:,}-record sample in {time.perf_counter() - started:.0f} s; cached in {cached}"
     )

@@ -32,7 +32,7 @@ _LAZY = {
     "stories": "newsnb.analysis",
     "Criteria": "newsnb.criteria",
     "filter_articles": "newsnb.analysis",
-    "Explorer": "newsnb.explorer",
+    "Explorer": "newsnb.app.explorer",
     "read_selection": "newsnb.export",
     "card": "newsnb.viz.html",
     "report": "newsnb.viz.reporting",

@@ -27,23 +27,26 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 import newsnb
+from newsnb.analysis import ArticleIndex
+from newsnb.analysis.periods import AUTO
+from newsnb.analysis.periods import FREQS as PERIODS
 from newsnb.corpus import Corpus
-from newsnb.criteria import Criteria
-from newsnb.errors import SourceError
-from newsnb.export import FORMATS, write_table
+from newsnb.criteria import Criteria, unknown_names
+from newsnb.errors import SourceError, check_count
+from newsnb.export import format_of, write_table
 from newsnb.tables import TABLES
 
 __all__ = ["EXIT_OK", "EXIT_STRICT", "EXIT_USAGE", "build_parser", "main"]
 
 EXIT_OK, EXIT_STRICT, EXIT_USAGE = 0, 1, 2
-FREQS = ("AUTO", "D", "W", "M", "Q", "Y")  # as newsnb.analysis takes them (upper-cased)
+FREQS = tuple(f.upper() for f in (AUTO, *PERIODS))  # --freq is case-insensitive
 
 
 class UsageError(Exception):
@@ -54,41 +57,28 @@ class UsageError(Exception):
 
 
 def _date(text: str) -> str:
-    # Kept as text: filter_articles reads a bare date as the whole day (so --until is inclusive).
+    # Kept as text: the criteria read a bare date as its whole day (so --until is inclusive).
     try:
-        stamp = pd.Timestamp(text)
-    except (ValueError, TypeError):
-        stamp = pd.NaT
-    if stamp is pd.NaT:
+        Criteria(start=text)
+    except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; write it as YYYY-MM-DD (or a full ISO 8601 time)"
-        )
+        ) from None
     return text.strip()
 
 
-def _utc(text: str) -> pd.Timestamp:
-    stamp = pd.Timestamp(text)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+def _whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
 
+    def parse(text: str) -> int:
+        try:
+            return check_count(int(text), "N", minimum=minimum)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a whole number >= {minimum}"
+            ) from None
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
-    return value
+    return parse
 
 
 def _load_options(parser: argparse.ArgumentParser, *, path_required: bool = True) -> None:
@@ -140,13 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="print machine-readable JSON")
     info.add_argument(
         "--top",
-        type=_count,
+        type=_whole(0),
         default=10,
         metavar="N",
         help="topics and providers to list (default: 10)",
     )
     info.add_argument(
-        "--errors", type=_count, default=10, metavar="N", help="first errors to list (default: 10)"
+        "--errors",
+        type=_whole(0),
+        default=10,
+        metavar="N",
+        help="first errors to list (default: 10)",
     )
     info.set_defaults(run=_info)
 
@@ -162,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     _load_options(report, path_required=False)
     report.add_argument(
         "--sample",
-        type=_positive,
+        type=_whole(1),
         metavar="N",
         help="report on a synthetic sample corpus of N records instead of PATH",
     )
@@ -188,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--top",
-        type=_positive,
+        type=_whole(1),
         default=15,
         metavar="N",
         help="topics, providers, stories and gaps shown (default: 15)",
@@ -216,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--max-rows",
-        type=_count,
+        type=_whole(0),
         metavar="N",
         default=5000,
         help="most recent records in the searchable table (default: %(default)s)",
@@ -256,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("out", type=Path, metavar="OUT_DIR", help="folder to write into")
     sample.add_argument(
-        "-n", type=_count, default=2000, metavar="N", help="records (default: %(default)s)"
+        "-n", type=_whole(0), default=2000, metavar="N", help="records (default: %(default)s)"
     )
     sample.add_argument(
         "--seed", type=int, default=0, metavar="S", help="generator seed (default: 0)"
@@ -390,67 +384,9 @@ def _check_output(path: Path) -> None:
 # -- info ------------------------------------------------------------------------
 
 
-def corpus_info(corpus: Corpus, *, top: int = 10, errors: int = 10) -> dict[str, Any]:
-    """The facts ``newsnb info`` prints, as plain JSON-ready values.
-
-    Examples
-    --------
-    >>> import newsnb
-    >>> corpus = newsnb.load_text("---\\ntitle: Hi\\ntype: video\\ntopics: [AI]\\n---\\n")
-    >>> facts = corpus_info(corpus)
-    >>> facts["records"], facts["types"], facts["topics"]["top"]
-    (1, {'video': 1}, [{'name': 'AI', 'records': 1}])
-    """
-    articles = corpus.articles
-    dates = articles["published_at"].dropna()
-    per_topic = corpus.topics.drop_duplicates(["article_id", "topic"])["topic"]
-    return {
-        "source": corpus.source,
-        "records": len(articles),
-        "first_published": _iso(dates.min()) if len(dates) else None,
-        "last_published": _iso(dates.max()) if len(dates) else None,
-        "undated": int(articles["published_at"].isna().sum()),
-        "types": _counts(articles["type"]),
-        "topics": {"count": int(per_topic.nunique()), "top": _top(per_topic, top)},
-        "providers": {
-            "count": int(articles["provider_name"].nunique()),
-            "top": _top(articles["provider_name"], top),
-        },
-        "related": len(corpus.related),
-        "images": len(corpus.images),
-        "errors": len(corpus.errors),
-        "warnings": len(corpus.warnings),
-        "first_errors": [
-            {
-                "path": str(row.path),
-                "line": None if pd.isna(row.line) else int(row.line),
-                "reason": str(row.reason),
-            }
-            for row in corpus.errors.head(errors).itertuples(index=False)
-        ],
-    }
-
-
-def _iso(stamp: pd.Timestamp) -> str:
-    text = stamp.tz_convert("UTC").isoformat()
-    return text.replace("+00:00", "Z")
-
-
-def _counts(values: pd.Series) -> dict[str, int]:
-    counts = values.astype("string").fillna("(missing)").value_counts()
-    return {str(k): int(v) for k, v in counts.items()}
-
-
-def _top(values: pd.Series, n: int) -> list[dict[str, Any]]:
-    counts = values.dropna().astype("string").value_counts()
-    # ties in name order, so the output is stable across runs
-    counts = counts.sort_index().sort_values(ascending=False, kind="stable").head(n)
-    return [{"name": str(k), "records": int(v)} for k, v in counts.items()]
-
-
 def _info(args: argparse.Namespace) -> int:
     corpus = _load(args)
-    facts = corpus_info(corpus, top=args.top, errors=args.errors)
+    facts = corpus.info(top=args.top, errors=args.errors)
     if args.json:
         print(_for_terminal(json.dumps(facts, indent=2, ensure_ascii=False), keep_lines=True))
     else:
@@ -508,15 +444,13 @@ def _report(args: argparse.Namespace) -> int:
         corpus = _load(args)
         status = _account(args, corpus)
     criteria, kept = _criteria(corpus, args)
-    from newsnb.viz.reporting import report
-
     title = args.title or (
         f"newsnb sample corpus ({args.sample:,} records)"
         if args.sample
         else f"Coverage of {args.path}"
     )
     try:
-        written = report(
+        written = newsnb.report(
             corpus,
             args.output,
             title=title,
@@ -539,15 +473,24 @@ def _criteria(corpus: Corpus, args: argparse.Namespace) -> tuple[Criteria | None
     """--since/--until/--topic/--provider as criteria checked against the corpus; the records kept."""
     if not (args.since or args.until or args.topic or args.provider):
         return None, len(corpus)
-    _check_names(corpus.topics["topic"], args.topic, "topic")
-    _check_names(corpus.articles["provider_name"], args.provider, "provider")
-    if args.since and args.until and _utc(args.since) > _utc(args.until):
-        raise UsageError(f"--since {args.since} is after --until {args.until}; swap them")
-    from newsnb.analysis.filtering import ArticleIndex
-
-    criteria = Criteria(
-        start=args.since, end=args.until, topics=args.topic, providers=args.provider
-    )
+    try:
+        criteria = Criteria(
+            start=args.since, end=args.until, topics=args.topic, providers=args.provider
+        )
+    except ValueError as exc:  # --since after --until
+        raise UsageError(f"--since/--until: {exc}") from None
+    known = {
+        "topics": corpus.topics["topic"].dropna().astype(str).unique(),
+        "providers": corpus.articles["provider_name"].dropna().astype(str).unique(),
+    }
+    for facet, (unknown, names) in unknown_names(criteria, known).items():
+        what = facet[:-1]  # the option: --topic, --provider
+        listed = sorted(names)
+        hint = ", ".join(listed[:20]) + (" ..." if len(listed) > 20 else "")
+        raise UsageError(
+            f"--{what} {', '.join(map(repr, unknown))} matches no {what} of the corpus "
+            f"(names are case-sensitive); {what}s are: {hint}"
+        )
     kept = int(ArticleIndex(corpus.articles).mask(criteria).sum())
     if not kept:
         words = "; ".join(criteria.describe())
@@ -555,29 +498,14 @@ def _criteria(corpus: Corpus, args: argparse.Namespace) -> tuple[Criteria | None
     return criteria, kept
 
 
-def _check_names(values: pd.Series, wanted: list[str] | None, what: str) -> None:
-    if not wanted:
-        return
-    known = set(values.dropna().astype(str))
-    unknown = [name for name in wanted if name not in known]
-    if unknown:
-        hint = ", ".join(sorted(known)[:20]) + (" ..." if len(known) > 20 else "")
-        raise UsageError(
-            f"--{what} {', '.join(map(repr, unknown))} matches no {what} of the corpus "
-            f"(names are case-sensitive); {what}s are: {hint}"
-        )
-
-
 # -- convert ---------------------------------------------------------------------
 
 
 def _convert(args: argparse.Namespace) -> int:
-    fmt = FORMATS.get(args.out.suffix.lower())
-    if fmt is None:
-        raise UsageError(
-            f"{args.out}: unknown output format {args.out.suffix or '(no suffix)'!r}; "
-            "end the name with .parquet, .csv or .jsonl"
-        )
+    try:
+        fmt = format_of(args.out)
+    except ValueError as exc:
+        raise UsageError(f"{args.out}: {exc}") from None
     _check_output(args.out)
     corpus = _load(args)
     status = _account(args, corpus)

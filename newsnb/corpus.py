@@ -149,6 +149,51 @@ class Corpus:
             "warnings": len(self.warnings),
         }
 
+    def info(self, *, top: int = 10, errors: int = 10) -> dict[str, Any]:
+        """The facts ``newsnb info`` prints, as plain JSON-ready values.
+
+        Records, the first and last publication time (ISO 8601, UTC), undated
+        records, types, the ``top`` topics and providers with their counts
+        (ties in name order), related items, images, the numbers of errors and
+        warnings, and the first ``errors`` errors.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.load_text("---\\ntitle: Hi\\ntype: video\\ntopics: [AI]\\n---\\n")
+        >>> facts = corpus.info()
+        >>> facts["records"], facts["types"], facts["topics"]["top"]
+        (1, {'video': 1}, [{'name': 'AI', 'records': 1}])
+        """
+        articles = self.articles
+        dates = articles["published_at"].dropna()
+        per_topic = self.topics.drop_duplicates(["article_id", "topic"])["topic"]
+        return {
+            "source": self.source,
+            "records": len(articles),
+            "first_published": _iso(dates.min()) if len(dates) else None,
+            "last_published": _iso(dates.max()) if len(dates) else None,
+            "undated": int(articles["published_at"].isna().sum()),
+            "types": _counts(articles["type"]),
+            "topics": {"count": int(per_topic.nunique()), "top": _top(per_topic, top)},
+            "providers": {
+                "count": int(articles["provider_name"].nunique()),
+                "top": _top(articles["provider_name"], top),
+            },
+            "related": len(self.related),
+            "images": len(self.images),
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "first_errors": [
+                {
+                    "path": str(row.path),
+                    "line": None if pd.isna(row.line) else int(row.line),
+                    "reason": str(row.reason),
+                }
+                for row in self.errors.head(errors).itertuples(index=False)
+            ],
+        }
+
     def __repr__(self) -> str:
         s = self.summary()
         text = (
@@ -180,3 +225,20 @@ def _shown(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _iso(stamp: pd.Timestamp) -> str:
+    text = stamp.tz_convert("UTC").isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    counts = values.astype("string").fillna("(missing)").value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def _top(values: pd.Series, n: int) -> list[dict[str, Any]]:
+    counts = values.dropna().astype("string").value_counts()
+    # ties in name order, so the output is stable across runs
+    counts = counts.sort_index().sort_values(ascending=False, kind="stable").head(n)
+    return [{"name": str(k), "records": int(v)} for k, v in counts.items()]

@@ -31,23 +31,55 @@ from newsnb.corpus import HIDDEN_FIELDS
 from newsnb.parquet import decode_json, encode_json
 from newsnb.tables import SCHEMA
 
-__all__ = ["FORMATS", "export_path", "read_selection", "write_table"]
+__all__ = [
+    "FORMATS",
+    "SELECTION_FORMATS",
+    "export_path",
+    "format_of",
+    "read_selection",
+    "write_table",
+]
 
 #: Output formats by file suffix.
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
+#: The formats of a selection (the Explorer's exports): those :func:`read_selection` reads.
+SELECTION_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
-def _format_of(path: Path, fmt: str | None) -> str:
+def format_of(
+    path: str | os.PathLike[str] | None,
+    fmt: str | None = None,
+    *,
+    formats: dict[str, str] = FORMATS,
+) -> str:
+    """The format to write ``path`` in: ``fmt`` if given, else the one its suffix names.
+
+    Raises ``ValueError`` naming the suffixes (or formats) ``formats`` allows.
+
+    Examples
+    --------
+    >>> format_of("a.CSV"), format_of("a.txt", "jsonl")
+    ('csv', 'jsonl')
+    >>> format_of("a.txt")
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot write 'a.txt': end the name with .parquet, .csv or .jsonl
+    """
+    kinds = list(dict.fromkeys(formats.values()))
     if fmt is not None:
-        if fmt not in set(FORMATS.values()):
-            raise ValueError(f"unknown format {fmt!r}; use parquet, csv or jsonl")
+        if fmt not in kinds:
+            raise ValueError(f"format={fmt!r}; use {_either([repr(k) for k in kinds])}")
         return fmt
-    found = FORMATS.get(path.suffix.lower())
+    found = formats.get(Path(path).suffix.lower()) if path is not None else None
     if found is None:
-        raise ValueError(
-            f"export: cannot write {path.name!r}; use a name ending in .csv, .parquet or .jsonl"
-        )
+        suffixes = [next(s for s, k in formats.items() if k == kind) for kind in kinds]
+        name = Path(path).name if path is not None else ""
+        raise ValueError(f"cannot write {name!r}: end the name with {_either(suffixes)}")
     return found
+
+
+def _either(options: list[str]) -> str:
+    return ", ".join(options[:-1]) + f" or {options[-1]}" if len(options) > 1 else options[0]
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], fmt: str | None = None) -> int:
@@ -70,7 +102,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], fmt: str | No
     ('a.md', ['AI', 'Robots'], False)
     """
     path = Path(path)
-    fmt = _format_of(path, fmt)
+    fmt = format_of(path, fmt)
     if frame.index.name == "article_id":
         frame = frame.reset_index()
     frame = frame.drop(columns=[c for c in frame.columns if c in HIDDEN_FIELDS])
@@ -110,9 +142,7 @@ def export_path(fmt: str, folder: str | os.PathLike[str] | None = None) -> Path:
     >>> export_path("parquet", "/tmp").name.startswith("newsnb-selection-")
     True
     """
-    suffix = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}.get(fmt)
-    if suffix is None:
-        raise ValueError(f"format={fmt!r}; use 'csv' or 'parquet'")
+    suffix = f".{format_of(None, fmt, formats=SELECTION_FORMATS)}"
     base = Path.cwd() if folder is None else Path(folder)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     candidate = base / f"newsnb-selection-{stamp}{suffix}"

@@ -20,7 +20,7 @@ from test_render import EVIL, GOOD, assert_inert
 import newsnb
 from newsnb import Criteria
 from newsnb.app import payload
-from newsnb.explorer import Explorer
+from newsnb.app.explorer import Explorer
 from newsnb.export import read_selection
 
 

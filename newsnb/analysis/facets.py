@@ -24,7 +24,7 @@ import pandas as pd
 from newsnb.analysis.filtering import ArticleIndex
 from newsnb.criteria import Criteria
 
-__all__ = ["Facets", "facet_counts"]
+__all__ = ["Facets", "combined", "facet_counts"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +50,15 @@ class Facets:
         return int(self.selection.sum())
 
 
-def _and(masks: dict[str, np.ndarray], n: int, leave_out: str | None = None) -> np.ndarray:
+def combined(masks: dict[str, np.ndarray], n: int, leave_out: str | None = None) -> np.ndarray:
+    """The AND of the criteria's masks (of ``n`` records), one facet's left out if named.
+
+    Examples
+    --------
+    >>> masks = {"topics": np.array([True, False]), "text": np.array([True, True])}
+    >>> combined(masks, 2).tolist(), combined(masks, 2, leave_out="topics").tolist()
+    ([True, False], [True, True])
+    """
     keep = np.ones(n, dtype=bool)
     for facet, found in masks.items():
         if facet != leave_out:
@@ -86,10 +94,10 @@ def facet_counts(index: ArticleIndex, criteria: Criteria) -> Facets:
     """
     n = index.n
     masks = index.masks(criteria)
-    selection = _and(masks, n)
+    selection = combined(masks, n)
 
     def base(facet: str) -> np.ndarray:
-        return _and(masks, n, facet) if facet in masks else selection
+        return combined(masks, n, facet) if facet in masks else selection
 
     topic_base = selection if criteria.topic_mode == "all" else base("topics")
     rows, codes, names = index.topic_pairs
