@@ -4,9 +4,14 @@
 >>> corpus = newsnb.sample(500)          # or newsnb.load("path/to/records")
 >>> corpus.articles.columns[:3].tolist()
 ['title', 'excerpt', 'published_at']
+>>> newsnb.coverage(corpus, by="type")["type"].tolist()
+['article', 'video']
 
-The heavier parts (plotly charts, ipywidgets, the Dask backend) are imported on
-first use, so ``import newsnb`` stays fast in scripts and worker processes.
+``__all__`` lists the public functions and classes; the chart functions are in
+the :mod:`newsnb.charts` namespace.  Everything but the loader is imported on
+first use, so ``import newsnb`` stays fast in scripts and worker processes,
+and loading, aggregating and charting never import the widget stack (the
+Explorer's) or Dask (an engine that plugs in: ``load(..., engine="dask")``).
 """
 
 from __future__ import annotations
@@ -21,44 +26,62 @@ from newsnb.loader import load, load_text
 __version__ = "0.1.0"
 
 # public name -> module that defines it, imported lazily on first access
-# (modules are named so that none shadows a public function: `newsnb.sample`
-# is a function, its module is `newsnb.synthetic`)
+# (no module is named like a public function: `newsnb.sample` is a function,
+# its module is `newsnb.synthetic`)
 _LAZY = {
-    "sample": "newsnb.synthetic",
-    "write_sample": "newsnb.synthetic",
-    "coverage": "newsnb.analysis",
-    "cooccurrence": "newsnb.analysis",
-    "gaps": "newsnb.analysis",
-    "stories": "newsnb.analysis",
     "Criteria": "newsnb.criteria",
-    "filter_articles": "newsnb.analysis",
     "Explorer": "newsnb.app.explorer",
-    "read_selection": "newsnb.export",
     "card": "newsnb.viz.html",
-    "report": "newsnb.viz.reporting",
-    "to_parquet": "newsnb.parquet",
+    "cooccurrence": "newsnb.analysis",
+    "coverage": "newsnb.analysis",
+    "filter_articles": "newsnb.analysis",
+    "gaps": "newsnb.analysis",
+    "histogram": "newsnb.analysis",
     "read_parquet": "newsnb.parquet",
+    "read_selection": "newsnb.export",
+    "report": "newsnb.viz.reporting",
+    "sample": "newsnb.synthetic",
+    "stories": "newsnb.analysis",
+    "to_parquet": "newsnb.parquet",
+    "write_sample": "newsnb.synthetic",
 }
-# namespaces of functions, imported on first access: newsnb.charts.timeline(...)
-_MODULES = {"charts": "newsnb.viz.charts"}
+# public names that need an extra (`pip install "newsnb[dask]"`): resolvable, but
+# kept out of __all__ so that `from newsnb import *` works without the extra
+_EXTRAS = {"DaskCorpus": "newsnb.dask"}
+# namespaces: newsnb.charts.timeline(...), newsnb.analysis.ArticleIndex
+_MODULES = {"analysis": "newsnb.analysis", "charts": "newsnb.viz.charts"}
 
 __all__ = [
     "CacheWarning",
     "Corpus",
+    "Criteria",
+    "Explorer",
     "NewsnbError",
     "RecordError",
     "SourceError",
+    "card",
+    "cooccurrence",
+    "coverage",
+    "filter_articles",
+    "gaps",
+    "histogram",
     "load",
     "load_text",
-    *_LAZY,
+    "read_parquet",
+    "read_selection",
+    "report",
+    "sample",
+    "stories",
+    "to_parquet",
+    "write_sample",
 ]
 
 
 def __getattr__(name: str) -> Any:
     if name in _MODULES:
         value = importlib.import_module(_MODULES[name])
-    elif name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _LAZY or name in _EXTRAS:
+        value = getattr(importlib.import_module({**_LAZY, **_EXTRAS}[name]), name)
     else:
         raise AttributeError(f"module 'newsnb' has no attribute {name!r}")
     globals()[name] = value
@@ -66,4 +89,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(_EXTRAS) | set(_MODULES))

@@ -27,9 +27,9 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -81,6 +81,13 @@ def _whole(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+def _number(
+    parser: argparse.ArgumentParser, flag: str, default: int | None, what: str, minimum: int = 0
+) -> None:
+    shown = f" (default: {default})" if default is not None else ""
+    parser.add_argument(flag, type=_whole(minimum), default=default, metavar="N", help=what + shown)
+
+
 def _load_options(parser: argparse.ArgumentParser, *, path_required: bool = True) -> None:
     parser.add_argument(
         "path",
@@ -128,20 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _load_options(info)
     info.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    info.add_argument(
-        "--top",
-        type=_whole(0),
-        default=10,
-        metavar="N",
-        help="topics and providers to list (default: 10)",
-    )
-    info.add_argument(
-        "--errors",
-        type=_whole(0),
-        default=10,
-        metavar="N",
-        help="first errors to list (default: 10)",
-    )
+    _number(info, "--top", 10, "topics and providers to list")
+    _number(info, "--errors", 10, "first errors to list")
     info.set_defaults(run=_info)
 
     report = commands.add_parser(
@@ -154,12 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         "newsnb report --sample 2000 -o sample.html",
     )
     _load_options(report, path_required=False)
-    report.add_argument(
-        "--sample",
-        type=_whole(1),
-        metavar="N",
-        help="report on a synthetic sample corpus of N records instead of PATH",
-    )
+    _number(report, "--sample", None, "report on a synthetic corpus of N records, not PATH", 1)
     report.add_argument(
         "--seed", type=int, default=0, metavar="S", help="seed of --sample (default: %(default)s)"
     )
@@ -180,13 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="time bucket of the charts: day, week, month, quarter, year, or auto: the finest "
         "giving at most 200 buckets (default: auto)",
     )
-    report.add_argument(
-        "--top",
-        type=_whole(1),
-        default=15,
-        metavar="N",
-        help="topics, providers, stories and gaps shown (default: 15)",
-    )
+    _number(report, "--top", 15, "topics, providers, stories and gaps shown", 1)
     report.add_argument("--since", type=_date, metavar="DATE", help="keep records from DATE on")
     report.add_argument(
         "--until",
@@ -208,13 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="P",
         help="keep records from any of these providers (repeatable)",
     )
-    report.add_argument(
-        "--max-rows",
-        type=_whole(0),
-        metavar="N",
-        default=5000,
-        help="most recent records in the searchable table (default: %(default)s)",
-    )
+    _number(report, "--max-rows", 5000, "most recent records in the searchable table")
     report.add_argument(
         "--cdn",
         action="store_true",
@@ -249,9 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: newsnb sample /tmp/sample -n 2000",
     )
     sample.add_argument("out", type=Path, metavar="OUT_DIR", help="folder to write into")
-    sample.add_argument(
-        "-n", type=_whole(0), default=2000, metavar="N", help="records (default: %(default)s)"
-    )
+    _number(sample, "-n", 2000, "records")
     sample.add_argument(
         "--seed", type=int, default=0, metavar="S", help="generator seed (default: 0)"
     )
@@ -353,7 +329,7 @@ def _account(args: argparse.Namespace, corpus: Corpus, *, listed: bool = False) 
     if errors.empty:
         return EXIT_OK
     if args.strict:
-        for row in errors.itertuples(index=False):
+        for row in cast("Iterable[Any]", errors.itertuples(index=False)):
             _err(_for_terminal(f"{_where(row.path, row.line, row.reason)}: {row.reason}"))
         _err(f"newsnb: {len(errors):,} file(s) could not be read (--strict: exit status 1)")
         return EXIT_STRICT

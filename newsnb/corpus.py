@@ -68,11 +68,26 @@ class Corpus:
 
     @classmethod
     def from_frames(cls, frames: dict[str, pd.DataFrame], source: str | None = None) -> Corpus:
-        """Build a corpus from a dict of tables (missing tables are empty)."""
+        """Build a corpus from a dict of tables (missing tables are empty).
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> tables = newsnb.sample(20).frames()
+        >>> len(Corpus.from_frames({"articles": tables["articles"]}).related)
+        0
+        """
         return cls(**{t: frames.get(t, empty_frame(t)) for t in TABLES}, source=source)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """The tables as a dict, in :data:`newsnb.tables.TABLES` order."""
+        """The tables as a dict, in :data:`newsnb.tables.TABLES` order.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> list(newsnb.sample(20).frames())
+        ['articles', 'related', 'topics', 'images', 'errors', 'warnings']
+        """
         return {table: getattr(self, table) for table in TABLES}
 
     def __len__(self) -> int:
@@ -93,6 +108,14 @@ class Corpus:
             ``related``, ``topics``, ``images`` and ``warnings`` restricted to the
             kept articles, ``related.in_corpus_id`` re-linked within them;
             ``errors`` (files, not articles) unchanged.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.sample(200)
+        >>> videos = corpus.subset(corpus.articles["type"] == "video")
+        >>> set(videos.articles["type"]), set(videos.images["article_id"]) <= set(videos.articles.index)
+        ({'video'}, True)
         """
         if isinstance(ids, pd.DataFrame):
             keep = ids.index
@@ -168,6 +191,7 @@ class Corpus:
         articles = self.articles
         dates = articles["published_at"].dropna()
         per_topic = self.topics.drop_duplicates(["article_id", "topic"])["topic"]
+        first = self.errors.head(errors)
         return {
             "source": self.source,
             "records": len(articles),
@@ -186,11 +210,11 @@ class Corpus:
             "warnings": len(self.warnings),
             "first_errors": [
                 {
-                    "path": str(row.path),
-                    "line": None if pd.isna(row.line) else int(row.line),
-                    "reason": str(row.reason),
+                    "path": str(path),
+                    "line": None if pd.isna(line) else int(line),
+                    "reason": str(why),
                 }
-                for row in self.errors.head(errors).itertuples(index=False)
+                for path, line, why in zip(first["path"], first["line"].tolist(), first["reason"])
             ],
         }
 

@@ -8,7 +8,17 @@ from typing import Any, Literal, overload
 
 
 class NewsnbError(Exception):
-    """Base class of every error newsnb raises on purpose."""
+    """Base class of every error newsnb raises on purpose.
+
+    Examples
+    --------
+    >>> import newsnb
+    >>> try:
+    ...     newsnb.load("no/such/folder")
+    ... except newsnb.NewsnbError as exc:
+    ...     print(type(exc).__name__)
+    SourceError
+    """
 
 
 class RecordError(NewsnbError, ValueError):
@@ -22,6 +32,16 @@ class RecordError(NewsnbError, ValueError):
         1-based line of the problem in the file, when known.
     reason : str
         What is wrong and how to fix it, without the path.
+
+    Examples
+    --------
+    >>> import io, newsnb
+    >>> stream = io.BytesIO(b"title: no front matter")
+    >>> try:
+    ...     newsnb.load(stream, strict=True)
+    ... except newsnb.RecordError as exc:
+    ...     print(exc.path, "|", exc.reason[:40])
+    <stream 0> | no front matter: the file does not start
     """
 
     def __init__(self, path: str, reason: str, line: int | None = None) -> None:
@@ -36,11 +56,27 @@ class RecordError(NewsnbError, ValueError):
 
 
 class SourceError(NewsnbError, FileNotFoundError):
-    """The ``source`` given to :func:`newsnb.load` names nothing readable."""
+    """The ``source`` given to :func:`newsnb.load` names nothing readable.
+
+    Examples
+    --------
+    >>> import newsnb
+    >>> newsnb.load("news/2030-*.md")
+    Traceback (most recent call last):
+    ...
+    newsnb.errors.SourceError: news/2030-*.md: the glob matches no file; ...
+    """
 
 
 class CacheWarning(UserWarning):
-    """The load cache could not be used; the load went on without it."""
+    """The load cache could not be used; the load went on without it.
+
+    Examples
+    --------
+    >>> import warnings, newsnb
+    >>> warnings.simplefilter("error", newsnb.CacheWarning)  # a script that must not go on
+    >>> warnings.resetwarnings()
+    """
 
 
 @overload

@@ -112,7 +112,8 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], fmt: str | No
             out = frame.copy()
             for column in _object_columns(out):
                 if column == "topics":
-                    out[column] = [_text_list(v) for v in out[column]]
+                    lists = [_text_list(v) for v in out[column]]
+                    out[column] = pd.Series(lists, index=out.index, dtype=object)
                 else:  # dicts of any shape: pyarrow cannot type them all
                     out[column] = _json_column(out[column])
             out.to_parquet(tmp, index=False)
@@ -243,7 +244,8 @@ def read_selection(path: str | os.PathLike[str]) -> pd.DataFrame:
     if "article_id" in frame.columns:
         frame = frame.set_index("article_id")
     if "extra" in frame.columns:
-        frame["extra"] = [decode_json(v if isinstance(v, str) else None) for v in frame["extra"]]
+        extra = [decode_json(v if isinstance(v, str) else None) for v in frame["extra"]]
+        frame["extra"] = pd.Series(extra, index=frame.index, dtype=object)
     for column, dtype in SCHEMA["articles"].items():
         if column not in frame.columns or dtype is object:
             continue

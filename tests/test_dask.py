@@ -20,6 +20,9 @@ from newsnb.dask import corpus as dask_corpus
 from newsnb.loader import FileRef
 from newsnb.tables import SCHEMA, TABLES
 
+# every test computes a task graph (some on a cluster): the full suite's, not the fast tier's
+pytestmark = pytest.mark.slow
+
 # -- fixtures ------------------------------------------------------------------------------
 
 
@@ -395,6 +398,7 @@ def test_aggregations_refuse_other_data() -> None:
 # -- on a cluster of worker processes -----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_on_a_local_cluster_the_tables_and_aggregates_are_the_same(
     client: Client,
     sample_dir: Path,
@@ -415,6 +419,7 @@ def test_on_a_local_cluster_the_tables_and_aggregates_are_the_same(
     assert parsed_on == set(client.scheduler_info()["workers"])
 
 
+@pytest.mark.slow
 def test_on_a_local_cluster_strict_raises_the_record_error(client: Client, tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("---\ntitle: Fine\n---\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("no front matter\n", encoding="utf-8")

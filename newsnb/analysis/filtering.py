@@ -300,7 +300,7 @@ class ArticleIndex:
             return self.published[0] if c.published else self.published[1]
         if facet in ("quality", "heat"):
             lo, hi = getattr(c, facet)
-            scores = getattr(self, facet)
+            scores: np.ndarray = getattr(self, facet)
             with np.errstate(invalid="ignore"):
                 keep = (scores >= (-np.inf if lo is None else lo)) & (
                     scores <= (np.inf if hi is None else hi)
@@ -363,7 +363,8 @@ class ArticleIndex:
             key[np.isnat(dates)] = np.nan
             return key
         if by in ("quality", "heat"):
-            return getattr(self, by)
+            scores: np.ndarray = getattr(self, by)
+            return scores
         col = self._column(by)
         if by == "topics":
             col = pd.Series(["; ".join(map(str, v)) if len(v) else None for v in col.tolist()])
@@ -389,7 +390,8 @@ class ArticleIndex:
     ) -> np.ndarray:
         """Positions of the rows selected by ``mask``, in sort order."""
         order = self.order(by, descending)
-        return order[mask[order]]
+        selected: np.ndarray = order[mask[order]]
+        return selected
 
 
 def filter_articles(

@@ -90,7 +90,11 @@ def as_data(data: Data) -> Data:
 
 
 def _from_arrow(table: pa.Table) -> pd.DataFrame:
-    frame = table.to_pandas()
+    # polars hands over "view" strings, which pandas cannot take yet: plain ones first
+    schema = pa.schema([field.with_type(_plain(field.type)) for field in table.schema])
+    if schema != table.schema:
+        table = table.cast(schema)
+    frame: pd.DataFrame = table.to_pandas()
     if "article_id" in frame.columns:
         frame = frame.set_index("article_id")
         frame.index = frame.index.astype(pd.StringDtype())
@@ -103,9 +107,27 @@ def _from_arrow(table: pa.Table) -> pd.DataFrame:
             frame[name] = [[] if v is None else [str(t) for t in v] for v in frame[name]]
         elif str(dtype).startswith("datetime64"):
             frame[name] = pd.to_datetime(frame[name], utc=True).astype(dtype)
+        elif dtype == "category":  # categories sorted, as a load gives them
+            frame[name] = frame[name].astype(pd.StringDtype()).astype(dtype)
         elif dtype is not object:
             frame[name] = frame[name].astype(dtype)
     return frame
+
+
+def _plain(kind: Any) -> Any:
+    """An Arrow type with its string and binary views (at any depth) as plain large ones."""
+    types = pa.types
+    if types.is_string_view(kind):
+        return pa.large_string()
+    if types.is_binary_view(kind):
+        return pa.large_binary()
+    if types.is_list(kind) or types.is_large_list(kind) or types.is_list_view(kind):
+        return pa.large_list(_plain(kind.value_type))
+    if types.is_dictionary(kind):
+        return pa.dictionary(kind.index_type, _plain(kind.value_type), kind.ordered)
+    if types.is_struct(kind):
+        return pa.struct([f.with_type(_plain(f.type)) for f in kind])
+    return kind
 
 
 def articles_table(data: Data) -> Articles:

@@ -161,8 +161,7 @@ def shift(starts: np.ndarray, n: int, freq: str) -> np.ndarray:
 def period_range(first: np.datetime64, last: np.datetime64, freq: str) -> np.ndarray:
     """Every period start from ``first`` to ``last`` (both period starts), inclusive."""
     unit, step = _UNIT[freq]
-    lo = np.datetime64(first, unit)
-    hi = np.datetime64(last, unit)
+    lo, hi = np.array([first, last], dtype=f"datetime64[{unit}]")
     return np.arange(lo, hi + 1, step).astype("datetime64[us]")
 
 

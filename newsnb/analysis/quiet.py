@@ -84,7 +84,7 @@ def gaps(
     if n_periods == 0:  # no dated record: no group has a span
         n_groups = 0
         active = np.zeros((0, 0), dtype=bool)
-    seen = active.any(axis=1)
+    seen = np.asarray(active.any(axis=1))
     first = np.argmax(active, axis=1) if n_groups else np.zeros(0, dtype="int64")
     last = n_periods - 1 - np.argmax(active[:, ::-1], axis=1) if n_groups else first
     col = np.arange(n_periods)

@@ -113,7 +113,7 @@ def _related_rows(articles: pd.DataFrame, related: pd.DataFrame) -> np.ndarray:
         listed = pa.array(related["article_id"].astype("string[pyarrow]").array)
         if pc.all(pc.fill_null(pc.equal(expected, listed), False)).as_py():
             return rows
-    return articles.index.get_indexer(related["article_id"])
+    return articles.index.get_indexer(pd.Index(related["article_id"]))
 
 
 def _link_keys(

@@ -18,6 +18,7 @@ import pandas as pd
 from plotly.utils import PlotlyJSONEncoder
 
 from newsnb import analysis
+from newsnb.analysis import periods
 from newsnb.analysis.facets import combined
 from newsnb.app.payload import View
 from newsnb.app.state import State
@@ -189,7 +190,7 @@ def charts(state: State, view: View) -> dict[str, Any]:
         return combined(masks, data.n, leave_out=facet)
 
     timeline_rows = data.chart_frame(without("dates"))
-    freq = analysis.resolve_freq(timeline_rows, state.period)
+    freq = periods.require_freq(analysis.resolve_freq(timeline_rows, state.period), "timeline")
     topic_mask = view.facets.selection if state.criteria.topic_mode == "all" else without("topics")
     providers = newsnb_charts.providers(data.chart_frame(without("providers")), top=data.top)
     parts = {

@@ -147,35 +147,34 @@ class Explorer:
         """Send the parts of the page that ``old -> self._state`` changed; charts last."""
         new = self._state
         t0 = time.perf_counter()
-        first = old is None
-        criteria = first or new.criteria != old.criteria
-        order = criteria or (new.sort, new.descending) != (old.sort, old.descending)
+
+        def changed(*fields: str) -> bool:
+            return old is None or any(getattr(old, f) != getattr(new, f) for f in fields)
+
+        criteria = changed("criteria")
+        order = criteria or changed("sort", "descending")
         if order:
             self._view = payload.derive(self._data, new)
         t1 = time.perf_counter()
         self._version += 1
         version = self._version
         parts: dict[str, Any] = {}
-        if criteria or new.notice != old.notice:
+        if criteria or changed("notice"):
             parts["status"] = payload.status(new, self._view)
-        if criteria or new.provider_query != old.provider_query:
+        if criteria or changed("provider_query"):
             parts["facets"] = payload.facets(new, self._view)
-        if criteria or (new.period, new.provider_query) != (old.period, old.provider_query):
+        if criteria or changed("period", "provider_query"):
             parts["controls"] = payload.controls(new)
-        if order or (new.page, new.inspected) != (old.page, old.inspected):
+        if order or changed("page", "inspected"):
             parts["table"] = payload.table(new, self._view)
-        if first or (new.inspected, new.raw, new.history) != (
-            old.inspected,
-            old.raw,
-            old.history,
-        ):
+        if changed("inspected", "raw", "history"):
             parts["inspector"] = payload.inspector(self._data, new)
         # the count and the page go to the browser before the charts are computed
         with self.widget.hold_sync():
             for name, value in parts.items():
                 setattr(self.widget, name, {**value, "version": version})
         t2 = time.perf_counter()
-        if criteria or new.period != old.period:
+        if criteria or changed("period"):
             key = (new.criteria, new.period)
             drawn = self._charts.pop(key, None)
             if drawn is None:
@@ -248,12 +247,32 @@ class Explorer:
         self._set(state.set_criteria(self._state, self._state.criteria.replace(**criteria)))
 
     def clear(self) -> None:
-        """Reset every filter (the *Clear filters* button)."""
+        """Reset every filter (the *Clear filters* button).
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> explorer = newsnb.Explorer(newsnb.sample(300))
+        >>> explorer.filter(types="video")
+        >>> explorer.clear()
+        >>> explorer.criteria.is_empty
+        True
+        """
         self._set(state.clear(self._state))
 
     def sort(self, by: str, descending: bool | None = None) -> None:
         """Sort the table by a column (``published_at``, ``title``, ``provider_name``,
-        ``topics``, ``quality``, ``heat``), as a header click does."""
+        ``topics``, ``quality``, ``heat``), as a header click does.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> explorer = newsnb.Explorer(newsnb.sample(300))
+        >>> explorer.sort("quality", descending=True)
+        >>> best = explorer.sorted_selection["quality"]
+        >>> bool(best.iloc[0] == best.max())
+        True
+        """
         new = state.sort_by(self._state, by)
         if descending is not None and new.descending != descending:
             new = dataclasses.replace(new, descending=descending)
@@ -291,11 +310,25 @@ class Explorer:
         ------
         NewsnbError
             ``article_id`` is not an article of the corpus.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> explorer = newsnb.Explorer(newsnb.sample(300))
+        >>> first, second = explorer.sorted_selection.index[:2]
+        >>> explorer.inspect(first)
+        >>> explorer.inspect(second)
+        >>> explorer.back()
+        >>> explorer.inspected == first
+        True
         """
         self._set(state.inspect(self._state, self._article(str(article_id))))
 
     def back(self) -> None:
-        """Show the record inspected before the current one (the *Back* button)."""
+        """Show the record inspected before the current one (the *Back* button).
+
+        See :meth:`inspect` for an example.
+        """
         self._set(state.back(self._state))
 
     def export(self, path: str | Path | None = None, *, format: str | None = None) -> Path:
@@ -314,6 +347,17 @@ class Explorer:
         -------
         pathlib.Path
             Where the file was written (:func:`newsnb.read_selection` reads it back).
+
+        Examples
+        --------
+        >>> import newsnb, tempfile, pathlib
+        >>> explorer = newsnb.Explorer(newsnb.sample(300))
+        >>> explorer.filter(types="video")
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     written = explorer.export(pathlib.Path(tmp, "videos.parquet"))
+        ...     back = newsnb.read_selection(written)
+        >>> back.index.equals(explorer.sorted_selection.index), "secured" in back.columns
+        (True, False)
         """
         if path is None:
             fmt = format or "csv"

@@ -72,7 +72,7 @@ class ExplorerData:
         self.n = len(self.articles)
         self.ids = self.articles.index.to_numpy(dtype=object)
         self._positions = pd.Index(self.ids)
-        self._related_rows: dict[Any, np.ndarray] | None = None
+        self._related_rows: dict[Any, Any] | None = None
         self._chart_frame = self.articles[[c for c in _CHART_COLUMNS if c in self.articles.columns]]
 
     def position(self, article_id: str | None) -> int | None:

@@ -42,7 +42,7 @@ from dask.dataframe.utils import clear_known_categories
 from newsnb.corpus import Corpus
 from newsnb.errors import check_count
 from newsnb.loader import DEFAULT_MAX_FILE_SIZE, FileRef, Source, parse_refs, resolve
-from newsnb.tables import TABLES, empty_frame, retype
+from newsnb.tables import TABLES, arrow_text, empty_frame, retype
 
 __all__ = ["DEFAULT_FILES_PER_PARTITION", "DaskCorpus", "is_dask", "load", "table_meta"]
 
@@ -123,11 +123,8 @@ def _urls(articles: pd.DataFrame) -> tuple[_Pairs, _Pairs]:
     """One partition's (URL, id) pairs: web URLs, then original URLs not among them."""
     ids = pa.array(articles.index.to_numpy(dtype=object), type=pa.large_string())
 
-    def column(name: str) -> pa.Array:
-        return pa.array(articles[name].to_numpy(dtype=object, na_value=None), pa.large_string())
-
-    web = _first(column("web_url"), ids)
-    original = _first(column("original_url"), ids)
+    web = _first(arrow_text(articles["web_url"]), ids)
+    original = _first(arrow_text(articles["original_url"]), ids)
     # a URL that is some article's web URL links there whatever the original URLs say
     other = pc.invert(pc.is_in(original[0], value_set=web[0]))
     return web, (original[0].filter(other), original[1].filter(other))
@@ -146,7 +143,8 @@ def _links(parts: list[tuple[_Pairs, _Pairs]]) -> pd.Series:
     urls, ids = _first(
         pa.concat_arrays([u for u, _ in pairs]), pa.concat_arrays([i for _, i in pairs])
     )
-    return pd.Series(_STR.__from_arrow__(ids), index=pd.Index(_STR.__from_arrow__(urls)))
+    text = _STR.__from_arrow__  # type: ignore[attr-defined]  # (pandas-stubs lack it)
+    return pd.Series(text(ids), index=pd.Index(text(urls)))
 
 
 def _link(related: pd.DataFrame, links: pd.Series) -> pd.DataFrame:
@@ -158,7 +156,7 @@ def _link(related: pd.DataFrame, links: pd.Series) -> pd.DataFrame:
     if related.empty:
         return related
     related = related.copy()
-    related["in_corpus_id"] = pd.array(related["web_url"].map(links), dtype=_STR)
+    related["in_corpus_id"] = related["web_url"].map(links).astype(_STR)
     return related
 
 
@@ -224,7 +222,15 @@ class DaskCorpus:
     _length: int | None = field(default=None, init=False)
 
     def frames(self) -> dict[str, dd.DataFrame]:
-        """The tables as a dict, in :data:`newsnb.tables.TABLES` order."""
+        """The tables as a dict, in :data:`newsnb.tables.TABLES` order.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.load("../shared/corpora/seeds", pattern="*.txt", engine="dask")
+        >>> list(corpus.frames()) == list(newsnb.load_text("---\\ntitle: x\\n---\\n").frames())
+        True
+        """
         return {table: getattr(self, table) for table in TABLES}
 
     @property
@@ -237,6 +243,13 @@ class DaskCorpus:
 
         The result equals ``newsnb.load(source)``: the same rows in the same
         order, the same dtypes and categories.  ``kwargs`` go to :func:`dask.compute`.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.load("../shared/corpora/seeds", pattern="*.txt", engine="dask")
+        >>> corpus.compute().articles.index.tolist()
+        ['000_0a11965b53a2d29e.txt', '004_8888327907d4a66b.txt']
         """
         computed = dask.compute(*self.frames().values(), **kwargs)
         # retype gives every categorical the categories of the whole table (one
@@ -248,7 +261,15 @@ class DaskCorpus:
         return Corpus.from_frames(frames, source=self.source)
 
     def persist(self, **kwargs: Any) -> DaskCorpus:
-        """Parse once and keep the tables in the cluster's memory (:func:`dask.persist`)."""
+        """Parse once and keep the tables in the cluster's memory (:func:`dask.persist`).
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.load("../shared/corpora/seeds", pattern="*.txt", engine="dask")
+        >>> len(corpus.persist().related.compute()) == len(corpus.compute().related)
+        True
+        """
         persisted = dask.persist(*self.frames().values(), **kwargs)
         return replace(self, **dict(zip(TABLES, persisted)), _batches=None, _links=None)
 
@@ -266,6 +287,16 @@ class DaskCorpus:
 
         Returns ``None`` for a corpus not built by :func:`load` (read from
         Parquet, or persisted): use its tables' partitions as they are.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.load("../shared/corpora/seeds", pattern="*.txt", engine="dask")
+        >>> def rows(tables, number, first_file):
+        ...     return number, first_file, len(tables["articles"])
+        >>> import dask
+        >>> dask.compute(*corpus.map_batches(rows))
+        ((0, 0, 2),)
         """
         if self._batches is None:
             return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -212,7 +212,7 @@ def _field_text(value: Any) -> str:
     return str(value)
 
 
-def raw_fields_html(article: Mapping[str, Any], article_id: Any = None) -> str:
+def raw_fields_html(article: Mapping[Hashable, Any], article_id: Any = None) -> str:
     """Every field of one article as an escaped two-column table (``secured`` left out).
 
     Examples
@@ -221,7 +221,7 @@ def raw_fields_html(article: Mapping[str, Any], article_id: Any = None) -> str:
     >>> "&lt;i&gt;x&lt;/i&gt;" in html_, "token" in html_
     (True, False)
     """
-    rows = [] if article_id is None else [("article_id", article_id)]
+    rows: list[tuple[Hashable, Any]] = [] if article_id is None else [("article_id", article_id)]
     rows += [(k, v) for k, v in article.items() if k not in HIDDEN_FIELDS]
     body = "".join(
         f"<tr><th style='text-align:left;vertical-align:top;padding:2px 8px 2px 0;white-space:nowrap'>"
@@ -285,7 +285,7 @@ def related_html(related: pd.DataFrame | None, *, open_in_place: bool = False) -
 
 
 def card_html(
-    article: Mapping[str, Any],
+    article: Mapping[Hashable, Any],
     article_id: Any = None,
     *,
     related: pd.DataFrame | None = None,
@@ -332,7 +332,7 @@ def card_html(
         escape(format_date(get("published_at"))),
         escape(get("type")),
         f"quality {escape(get('quality'))}" if _present(get("quality")) else "",
-        {True: "published", False: "unpublished"}.get(_bool(get("published")), ""),
+        _published(get("published")),
     ]
     topics = get("topics")
     topics = list(topics) if isinstance(topics, (list, tuple, np.ndarray)) else []
@@ -373,8 +373,10 @@ def _present(value: Any) -> bool:
     return value is not None and not (np.ndim(value) == 0 and pd.isna(value)) and value != ""
 
 
-def _bool(value: Any) -> bool | None:
-    return None if value is None or pd.isna(value) else bool(value)
+def _published(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return "published" if value else "unpublished"
 
 
 def card(

@@ -20,15 +20,15 @@ import inspect
 import os
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from newsnb import __version__, analysis
-from newsnb.analysis import filter_articles
+from newsnb.analysis import filter_articles, periods
 from newsnb.corpus import Corpus
 from newsnb.criteria import Criteria
 from newsnb.errors import check_count
@@ -154,7 +154,8 @@ def report_html(
     if criteria is not None and not criteria.is_empty:
         corpus, note = filtered(corpus, criteria)
         description = f"{description} {note}" if description else note
-    freq = analysis.resolve_freq(corpus, freq)  # one period for every chart and the gaps
+    # one period for every chart and the gaps
+    freq = periods.require_freq(analysis.resolve_freq(corpus, freq), "the report")
     nonce = secrets.token_urlsafe(18)
     charts = _charts(corpus, freq=freq, top=top, cdn=cdn, nonce=nonce)
     story_frame = analysis.stories(corpus)
@@ -310,7 +311,8 @@ def _stories(corpus: Corpus, frame: pd.DataFrame, top: int) -> str:
         return "<p>No story is covered by more than one record.</p>"
     shown = frame.head(top)
     rows = []
-    for story in shown.itertuples(index=False):
+    stories: Iterable[Any] = shown.itertuples(index=False)
+    for story in stories:
         ids = list(story.records)
         url = _record_url(corpus.articles, ids[0]) if ids else None
         rows.append(
@@ -369,7 +371,7 @@ def _errors(errors: pd.DataFrame) -> str:
     shown = errors.head(_ERROR_ROWS)
     rows = [
         [escape(row.path), "" if pd.isna(row.line) else f"{int(row.line)}", escape(row.reason)]
-        for row in shown.itertuples(index=False)
+        for row in cast("Iterable[Any]", shown.itertuples(index=False))
     ]
     note = (
         f"<p>The first {len(shown):,} of {len(errors):,}.</p>" if len(errors) > len(shown) else ""
@@ -387,7 +389,7 @@ def _records(corpus: Corpus, max_rows: int, nonce: str) -> str:
     )
     recent = recent.head(max_rows)
     rows = []
-    for row in recent.itertuples():
+    for row in cast("Iterable[Any]", recent.itertuples()):
         url = safe_url(row.web_url) or safe_url(row.original_url)
         title = link(url, row.title) if url else escape(row.title)
         excerpt = escape(row.excerpt)

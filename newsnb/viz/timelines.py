@@ -132,7 +132,7 @@ _GAP_COLOR = "#EF553B"
 _QUIET_COLOR = "#FFA15A"
 
 
-def _ms(delta: pd.Series | pd.Index) -> np.ndarray:
+def _ms(delta: pd.TimedeltaIndex) -> np.ndarray:
     return np.asarray(delta / pd.Timedelta(milliseconds=1), dtype="float64")
 
 
