@@ -43,7 +43,7 @@ TARGET_MS = 150.0
 
 def sample_corpus(n: int) -> newsnb.Corpus:
     """The synthetic sample of ``n`` records, cached as Parquet under benchmarks/data."""
-    from newsnb.parquet import read_parquet, to_parquet
+    from newsnb.io.parquet import read_parquet, to_parquet
 
     cached = DATA / f"explorer-sample-{n}.parquet"
     if (cached / "_newsnb.json").exists():

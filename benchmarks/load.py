@@ -100,9 +100,9 @@ def yaml_parsers(real: Path, paths: list[str], rounds: int = 9) -> dict[str, flo
     import yaml
     import yaml_rs
 
-    from newsnb._fast_yaml import UNSURE
-    from newsnb._fast_yaml import load as fast_load
-    from newsnb._yaml import parse_yaml
+    from newsnb.io._fast_yaml import UNSURE
+    from newsnb.io._fast_yaml import load as fast_load
+    from newsnb.io.safe_yaml import parse_yaml
 
     figures = {}
     for label, files in (("real", sorted(str(p) for p in real.rglob("*.md"))), ("sample", paths)):

@@ -21,7 +21,7 @@ from typing import Any
 
 from newsnb.corpus import Corpus
 from newsnb.errors import CacheWarning, NewsnbError, RecordError, SourceError
-from newsnb.loader import load, load_text
+from newsnb.io.loader import load, load_text
 
 __version__ = "0.1.0"
 
@@ -37,12 +37,12 @@ _LAZY = {
     "filter_articles": "newsnb.analysis",
     "gaps": "newsnb.analysis",
     "histogram": "newsnb.analysis",
-    "read_parquet": "newsnb.parquet",
+    "read_parquet": "newsnb.io.parquet",
     "read_selection": "newsnb.export",
     "report": "newsnb.viz.reporting",
     "sample": "newsnb.synthetic",
     "stories": "newsnb.analysis",
-    "to_parquet": "newsnb.parquet",
+    "to_parquet": "newsnb.io.parquet",
     "write_sample": "newsnb.synthetic",
 }
 # public names that need an extra (`pip install "newsnb[dask]"`): resolvable, but

@@ -41,7 +41,7 @@ from newsnb.corpus import Corpus
 from newsnb.criteria import Criteria, unknown_names
 from newsnb.errors import SourceError, check_count
 from newsnb.export import format_of, write_table
-from newsnb.tables import TABLES
+from newsnb.schema import TABLES
 
 __all__ = ["EXIT_OK", "EXIT_STRICT", "EXIT_USAGE", "build_parser", "main"]
 

@@ -8,15 +8,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from newsnb.errors import NewsnbError
-from newsnb.tables import SCHEMA, TABLES, empty_frame, link_related
+from newsnb.schema import SCHEMA, TABLES, arrow_text, empty_frame
 
-__all__ = ["HIDDEN_FIELDS", "Corpus"]
+__all__ = ["HIDDEN_FIELDS", "Corpus", "link_related"]
 
 #: Fields never shown nor exported anywhere: ``secured`` is an opaque token of the
 #: source service.
 HIDDEN_FIELDS = frozenset({"secured"})
+_STR = pd.StringDtype()
 
 
 @dataclass(repr=False, eq=False)
@@ -80,7 +83,7 @@ class Corpus:
         return cls(**{t: frames.get(t, empty_frame(t)) for t in TABLES}, source=source)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """The tables as a dict, in :data:`newsnb.tables.TABLES` order.
+        """The tables as a dict, in :data:`newsnb.schema.TABLES` order.
 
         Examples
         --------
@@ -266,3 +269,23 @@ def _top(values: pd.Series, n: int) -> list[dict[str, Any]]:
     # ties in name order, so the output is stable across runs
     counts = counts.sort_index().sort_values(ascending=False, kind="stable").head(n)
     return [{"name": str(k), "records": int(v)} for k, v in counts.items()]
+
+
+def link_related(articles: pd.DataFrame, related: pd.DataFrame) -> pd.DataFrame:
+    """Set ``related.in_corpus_id`` to the article whose web or original URL matches.
+
+    When several articles share a URL the first one (in corpus order) wins, and
+    a ``web_url`` match wins over an ``original_url`` one.
+    """
+    if related.empty:
+        return related
+    ids = arrow_text(articles.index)
+    urls = pa.concat_arrays([arrow_text(articles["web_url"]), arrow_text(articles["original_url"])])
+    owners = pa.concat_arrays([ids, ids])
+    present = pc.is_valid(urls)
+    # index_in gives the first position of each URL: the precedence above, as a hash join
+    where = pc.index_in(arrow_text(related["web_url"]), value_set=urls.filter(present))
+    related = related.copy()
+    text = _STR.__from_arrow__  # type: ignore[attr-defined]  # (pandas-stubs lack it)
+    related["in_corpus_id"] = text(owners.filter(present).take(where))
+    return related

@@ -28,8 +28,8 @@ from typing import Any
 import pandas as pd
 
 from newsnb.corpus import HIDDEN_FIELDS
-from newsnb.parquet import decode_json, encode_json
-from newsnb.tables import SCHEMA
+from newsnb.io.codec import decode_json, encode_json
+from newsnb.schema import SCHEMA
 
 __all__ = [
     "FORMATS",
@@ -213,7 +213,7 @@ def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
 def read_selection(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read an exported ``.csv`` or ``.parquet`` file back as an articles frame.
 
-    Returns the articles frame with the dtypes of :data:`newsnb.tables.SCHEMA`,
+    Returns the articles frame with the dtypes of :data:`newsnb.schema.SCHEMA`,
     indexed by ``article_id``, ``topics`` as lists and ``extra`` as dicts, in
     the file's row order.
 

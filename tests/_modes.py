@@ -34,29 +34,29 @@ from typing import Any
 import pandas as pd
 
 import newsnb
-import newsnb._yaml
-import newsnb.loader
+import newsnb.io.chunks
+import newsnb.io.safe_yaml
 
 
 @contextlib.contextmanager
 def _fast_yaml(on: bool) -> Iterator[None]:
-    saved = newsnb._yaml.FAST_PATH
-    newsnb._yaml.FAST_PATH = on
+    saved = newsnb.io.safe_yaml.FAST_PATH
+    newsnb.io.safe_yaml.FAST_PATH = on
     try:
         yield
     finally:
-        newsnb._yaml.FAST_PATH = saved
+        newsnb.io.safe_yaml.FAST_PATH = saved
 
 
 @contextlib.contextmanager
 def _one_file_chunks() -> Iterator[None]:
     # a process pool only starts for several chunks: make every file one
-    saved = newsnb.loader.CHUNK_FILES
-    newsnb.loader.CHUNK_FILES = (1, 1)
+    saved = newsnb.io.chunks.CHUNK_FILES
+    newsnb.io.chunks.CHUNK_FILES = (1, 1)
     try:
         yield
     finally:
-        newsnb.loader.CHUNK_FILES = saved
+        newsnb.io.chunks.CHUNK_FILES = saved
 
 
 def _fast(source: Any, cache: Path) -> newsnb.Corpus:

@@ -27,7 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsnb
-import newsnb.loader
+import newsnb.io.chunks
+import newsnb.io.loader
 
 GOOD = '---\ntitle: "A good record"\npublishedDateTime: 2024-01-02T03:04:05Z\ntopics: [AI]\n---\n'
 
@@ -234,7 +235,7 @@ def test_file_deleted_or_rewritten_after_listing(
 ) -> None:
     for name in ("a.md", "b.md", "c.md"):
         (tmp_path / name).write_text(GOOD)
-    real_resolve = newsnb.loader._resolve
+    real_resolve = newsnb.io.loader.resolve
 
     def resolve_then_change(source, pattern="*.md"):
         found = real_resolve(source, pattern)
@@ -242,7 +243,7 @@ def test_file_deleted_or_rewritten_after_listing(
         (tmp_path / "b.md").write_text(GOOD.replace("A good record", "Rewritten"))
         return found
 
-    monkeypatch.setattr(newsnb.loader, "_resolve", resolve_then_change)
+    monkeypatch.setattr(newsnb.io.loader, "resolve", resolve_then_change)
     corpus = newsnb.load(tmp_path, cache=False)
     assert len(corpus) + len(corpus.errors) == 3
     assert "disappeared while loading" in corpus.errors["reason"].iloc[0]
@@ -481,7 +482,7 @@ def test_deep_nesting_and_alias_bombs_never_crash_a_load(
 
 
 def _failing_on(name: str, failure: Callable[[], None]) -> Callable[..., object]:
-    real = newsnb.loader.parse_record
+    real = newsnb.io.chunks.parse_record
 
     def parse(data: bytes, path: str = "<text>") -> object:
         if os.path.basename(path) == name:
@@ -500,8 +501,8 @@ def test_a_worker_process_that_dies_costs_its_file_not_the_load(
 ) -> None:
     for name in ("a.md", "b.md", "c.md", "d.md"):
         (tmp_path / name).write_text(GOOD)
-    monkeypatch.setattr(newsnb.loader, "parse_record", _failing_on("b.md", _kill_this_process))
-    monkeypatch.setattr(newsnb.loader, "CHUNK_FILES", (1, 1))  # one file a chunk: a pool
+    monkeypatch.setattr(newsnb.io.chunks, "parse_record", _failing_on("b.md", _kill_this_process))
+    monkeypatch.setattr(newsnb.io.chunks, "CHUNK_FILES", (1, 1))  # one file a chunk: a pool
     corpus = newsnb.load(tmp_path, workers=2, cache=False)
     assert corpus.articles.index.tolist() == ["a.md", "c.md", "d.md"]
     assert corpus.errors["path"].tolist() == [str(tmp_path / "b.md")]
@@ -520,8 +521,8 @@ def test_running_out_of_memory_on_a_file_is_an_errors_row(
 ) -> None:
     for name in ("a.md", "b.md", "c.md"):
         (tmp_path / name).write_text(GOOD)
-    monkeypatch.setattr(newsnb.loader, "parse_record", _failing_on("b.md", _out_of_memory))
-    monkeypatch.setattr(newsnb.loader, "CHUNK_FILES", (1, 1))
+    monkeypatch.setattr(newsnb.io.chunks, "parse_record", _failing_on("b.md", _out_of_memory))
+    monkeypatch.setattr(newsnb.io.chunks, "CHUNK_FILES", (1, 1))
     corpus = newsnb.load(tmp_path, workers=workers, cache=False)
     assert corpus.articles.index.tolist() == ["a.md", "c.md"]
     assert "ran out of memory" in corpus.errors["reason"].iloc[0]

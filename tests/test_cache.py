@@ -18,8 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import newsnb
-import newsnb.loader
-from newsnb.cache import LoadCache, default_cache_dir
+import newsnb.io.cache
+import newsnb.io.chunks
+from newsnb.io.cache import LoadCache, default_cache_dir
 
 
 def assert_same(a: newsnb.Corpus, b: newsnb.Corpus) -> None:
@@ -42,13 +43,13 @@ def folder(tmp_path: Path, real_dir: Path) -> Path:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths newsnb parses, in this process (serial loads)."""
     calls: list[str] = []
-    real = newsnb.loader.parse_record
+    real = newsnb.io.chunks.parse_record
 
     def counting(data: bytes, path: str = "<text>"):
         calls.append(path)
         return real(data, path)
 
-    monkeypatch.setattr(newsnb.loader, "parse_record", counting)
+    monkeypatch.setattr(newsnb.io.chunks, "parse_record", counting)
     return calls
 
 
@@ -136,7 +137,7 @@ def test_cache_of_another_format_version_is_ignored(folder: Path, tmp_path: Path
     current.write_text(json.dumps(pointer))
     with _no_warnings():
         assert_same(expected, newsnb.load(folder, cache=cache))
-    assert json.loads(current.read_text())["format"] == newsnb.cache.FORMAT_VERSION
+    assert json.loads(current.read_text())["format"] == newsnb.io.cache.FORMAT_VERSION
 
 
 def test_unwritable_cache_folder_warns_and_loads(folder: Path, tmp_path: Path) -> None:
@@ -161,13 +162,16 @@ def test_values_json_cannot_hold_are_never_served_from_cache(
     tmp_path: Path, parsed: list[str]
 ) -> None:
     (tmp_path / "r").mkdir()
+    # text keys, bytes: the tagged JSON holds them exactly ($map, $bytes)
     (tmp_path / "r" / "a.md").write_text("---\ntitle: a\nodd: {1: one}\nraw: !!binary aGk=\n---\n")
     (tmp_path / "r" / "b.md").write_text("---\ntitle: b\nplain: {x: 1}\n---\n")
+    # NaN equals nothing, so no stored text can be shown to decode to it
+    (tmp_path / "r" / "c.md").write_text("---\ntitle: c\nratio: .nan\n---\n")
     cache = tmp_path / "cache"
     first = newsnb.load(tmp_path / "r", cache=cache)
     parsed.clear()
     second = newsnb.load(tmp_path / "r", cache=cache)
-    assert [Path(p).name for p in parsed] == ["a.md"]  # b.md came from the cache
+    assert [Path(p).name for p in parsed] == ["c.md"]  # a.md and b.md came from the cache
     assert second.articles["extra"].iloc[0] == {"odd": {1: "one"}, "raw": b"hi"}
     assert_same(first, second)
 
@@ -309,7 +313,7 @@ def test_a_same_size_edit_with_its_mtime_put_back_is_seen(
     cache = tmp_path / "cache"
     target = sorted(folder.glob("*.md"))[5]
     info = target.stat()
-    monkeypatch.setattr(newsnb.loader, "CHUNK_FILES", (1, 1))
+    monkeypatch.setattr(newsnb.io.chunks, "CHUNK_FILES", (1, 1))
     # the load runs well after the files were written: nothing is racily clean
     _clock_ahead(monkeypatch, 10)
     newsnb.load(folder, cache=cache, workers=workers)
@@ -330,7 +334,7 @@ def test_two_same_size_files_swapped_by_rename_are_seen(
     for name, title in (("a.md", "First"), ("b.md", "Other")):
         (folder / name).write_text(f"---\ntitle: {title}\n---\n")
         os.utime(folder / name, ns=(1_600_000_000_000_000_000,) * 2)  # as after `tar x`
-    monkeypatch.setattr(newsnb.loader, "CHUNK_FILES", (1, 1))
+    monkeypatch.setattr(newsnb.io.chunks, "CHUNK_FILES", (1, 1))
     _clock_ahead(monkeypatch, 10)
     newsnb.load(folder, cache=cache, workers=workers)
     os.rename(folder / "a.md", folder / "swap")
@@ -383,7 +387,7 @@ def test_a_rewrite_during_a_long_load_is_seen_with_a_coarse_file_clock(
     now = [start]
     monkeypatch.setattr(time, "time_ns", lambda: now[0])
     monkeypatch.setattr(time, "time", lambda: now[0] / 1e9)
-    real_parse = newsnb.loader.parse_record
+    real_parse = newsnb.io.chunks.parse_record
 
     def parse_then_rewrite(data: bytes, path: str = "<text>"):
         record = real_parse(data, path)
@@ -392,7 +396,7 @@ def test_a_rewrite_during_a_long_load_is_seen_with_a_coarse_file_clock(
             now[0] = start + 3_300_000_000
         return record
 
-    monkeypatch.setattr(newsnb.loader, "parse_record", parse_then_rewrite)
+    monkeypatch.setattr(newsnb.io.chunks, "parse_record", parse_then_rewrite)
     first = newsnb.load(folder, cache=cache, workers=1)
     assert first.articles.loc["b.md", "title"] == "Before"  # what was read
     assert os.stat(folder / "b.md")[8] == os.stat(folder / "a.md")[8]  # stamps unchanged

@@ -17,8 +17,8 @@ from newsnb import analysis
 from newsnb import dask as dask_backend
 from newsnb.dask import DaskCorpus
 from newsnb.dask import corpus as dask_corpus
-from newsnb.loader import FileRef
-from newsnb.tables import SCHEMA, TABLES
+from newsnb.io.sources import FileRef
+from newsnb.schema import SCHEMA, TABLES
 
 # every test computes a task graph (some on a cluster): the full suite's, not the fast tier's
 pytestmark = pytest.mark.slow
@@ -193,7 +193,7 @@ def test_nothing_is_parsed_until_computed(real_dir: Path, monkeypatch: pytest.Mo
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(dask_corpus, "parse_refs", fail)
+    monkeypatch.setattr(dask_corpus, "parse_files", fail)
     corpus = dask_backend.load(real_dir, files_per_partition=300)
     text = repr(corpus)
     assert text.startswith("DaskCorpus: 674 files from ")

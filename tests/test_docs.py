@@ -11,7 +11,7 @@ import pytest
 
 import newsnb
 from newsnb.cli import build_parser
-from newsnb.tables import SCHEMA
+from newsnb.schema import SCHEMA
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -425,7 +425,7 @@ def test_accepts_an_articles_frame(articles: pd.DataFrame) -> None:
 
 
 def test_an_empty_corpus() -> None:
-    from newsnb.tables import empty_frame
+    from newsnb.schema import empty_frame
 
     explorer = Explorer(empty_frame("articles"))
     assert explorer.widget.status["text"] == "0 of 0 records"

@@ -247,7 +247,7 @@ def test_combined_criteria(articles: pd.DataFrame) -> None:
 
 
 def test_empty_frame() -> None:
-    from newsnb.tables import empty_frame
+    from newsnb.schema import empty_frame
 
     frame = empty_frame("articles")
     assert filter_articles(frame, text="x", topics=["a"], start="2020-01-01").empty

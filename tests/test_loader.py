@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 import newsnb
-from newsnb.tables import SCHEMA
+from newsnb.schema import SCHEMA
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -16,8 +16,8 @@ import pytest
 
 import newsnb
 from newsnb import dask as dask_backend
-from newsnb.parquet import decode_json, encode_json
-from newsnb.tables import TABLES
+from newsnb.io.codec import decode_json, encode_json
+from newsnb.schema import TABLES
 
 
 def assert_corpora_equal(got: newsnb.Corpus, expected: newsnb.Corpus) -> None:

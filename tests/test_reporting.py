@@ -12,7 +12,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 import newsnb
-from newsnb.tables import typed_frame
+from newsnb.schema import typed_frame
 from newsnb.viz.reporting import report, report_html
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -2,7 +2,7 @@
 
 Expected values are computed independently of newsnb's loader: the files are
 split and parsed with PyYAML directly.  One test goes through
-``newsnb.records.parse_record`` to check that every sample record loads
+``newsnb.io.records.parse_record`` to check that every sample record loads
 without a single warning.
 """
 
@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from newsnb.records import parse_record
+from newsnb.io.records import parse_record
 from newsnb.synthetic import record_texts, write_sample
 
 try:

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsnb import _fast_yaml, _yaml
+from newsnb.io import _fast_yaml, safe_yaml
 
 # Plain scalars on which YAML 1.1 and 1.2 readers are known to disagree, and
 # ordinary ones, written plain, single-quoted or double-quoted.
@@ -69,13 +69,13 @@ def _safe(text: str):
 
 def _ours(text: str):
     try:
-        return ("ok", _yaml.parse_yaml(text))
-    except _yaml.YAMLProblem:
+        return ("ok", safe_yaml.parse_yaml(text))
+    except safe_yaml.YAMLProblem:
         return ("error", None)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _yaml.fast_path_available(), reason="yaml-rs is not installed")
+@pytest.mark.skipif(not safe_yaml.fast_path_available(), reason="yaml-rs is not installed")
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_fast_path_equals_the_safe_loader(text: str) -> None:
@@ -108,7 +108,7 @@ def test_real_records_take_the_fast_path(real_dir) -> None:
     files = sorted(real_dir.glob("*.md"))
     for path in files:
         fm = path.read_text(encoding="utf-8").split("\n---", 1)[0][3:]
-        assert _yaml.parse_yaml(fm) == yaml.safe_load(fm)
+        assert safe_yaml.parse_yaml(fm) == yaml.safe_load(fm)
         fast += _fast_yaml.load(fm) is not _fast_yaml.UNSURE
     # titles with "!" go to the safe loader (a tag could hide there); the rest is fast
     assert fast / len(files) > 0.85
@@ -119,20 +119,20 @@ def test_alias_bomb_is_refused() -> None:
     for i in range(1, 9):
         prev = f"*a{i - 1}"
         lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
-    with pytest.raises(_yaml.YAMLProblem, match="alias bomb"):
-        _yaml.parse_yaml("\n".join(lines))
+    with pytest.raises(safe_yaml.YAMLProblem, match="alias bomb"):
+        safe_yaml.parse_yaml("\n".join(lines))
 
 
 def test_python_tags_are_refused_not_run() -> None:
-    with pytest.raises(_yaml.YAMLProblem, match="is not allowed"):
-        _yaml.parse_yaml("a: !!python/object/apply:os.system ['echo pwned']")
+    with pytest.raises(safe_yaml.YAMLProblem, match="is not allowed"):
+        safe_yaml.parse_yaml("a: !!python/object/apply:os.system ['echo pwned']")
 
 
 # -- nesting depth: measured before any parser sees the text ------------------------------
 
 _FUZZ_CHILD = r"""
 import json, random, sys, threading
-from newsnb import _fast_yaml, _yaml
+from newsnb.io import _fast_yaml, safe_yaml
 
 LIMIT = 10_000_000  # the loader's file-size limit: no deeper document can reach a parser
 
@@ -177,9 +177,9 @@ def outcome(text, fast):
 
     def run():
         try:
-            _yaml.parse_yaml(text, fast=fast)
+            safe_yaml.parse_yaml(text, fast=fast)
             result["r"] = "ok"
-        except _yaml.YAMLProblem as exc:
+        except safe_yaml.YAMLProblem as exc:
             result["r"] = "problem: " + exc.message
         except BaseException as exc:
             result["r"] = f"raised {type(exc).__name__}: {exc}"
@@ -231,26 +231,26 @@ def test_no_deep_document_crashes_a_parser(seed: int) -> None:
 
 def test_depth_at_the_limit_parses_and_one_more_is_refused() -> None:
     at_limit = "k: " + "[" * 100 + "]" * 100
-    data = _yaml.parse_yaml(at_limit)
+    data = safe_yaml.parse_yaml(at_limit)
     for _ in range(100):
         data = data["k"] if isinstance(data, dict) else data[0]
     assert data == []
     with pytest.raises(
-        _yaml.YAMLProblem, match=r"nested 101 levels deep \(newsnb's limit is 100\)"
+        safe_yaml.YAMLProblem, match=r"nested 101 levels deep \(newsnb's limit is 100\)"
     ):
-        _yaml.parse_yaml("k: " + "[" * 101 + "]" * 101)
+        safe_yaml.parse_yaml("k: " + "[" * 101 + "]" * 101)
     # aliases can nest deeper than the text: the same limit
     chain = "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 150))
-    with pytest.raises(_yaml.YAMLProblem, match="limit is 100"):
-        _yaml.parse_yaml(chain)
+    with pytest.raises(safe_yaml.YAMLProblem, match="limit is 100"):
+        safe_yaml.parse_yaml(chain)
 
 
 def test_alias_amplification_is_measured_in_characters() -> None:
     big = "x" * 100_000
     refs = ", ".join(["*big"] * 200)  # 200 x 100 KB = 20 MB from 101 KB
-    with pytest.raises(_yaml.YAMLProblem, match="alias bomb"):
-        _yaml.parse_yaml(f'a: &big "{big}"\nb: [{refs}]')
+    with pytest.raises(safe_yaml.YAMLProblem, match="alias bomb"):
+        safe_yaml.parse_yaml(f'a: &big "{big}"\nb: [{refs}]')
     few = ", ".join(["*big"] * 5)  # 5 x: within 10 times the text
-    assert len(_yaml.parse_yaml(f'a: &big "{big}"\nb: [{few}]')["b"]) == 5
-    with pytest.raises(_yaml.YAMLProblem, match="contains itself"):
-        _yaml.parse_yaml("a: &a [1, *a]")
+    assert len(safe_yaml.parse_yaml(f'a: &big "{big}"\nb: [{few}]')["b"]) == 5
+    with pytest.raises(safe_yaml.YAMLProblem, match="contains itself"):
+        safe_yaml.parse_yaml("a: &a [1, *a]")

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsnb
-from newsnb import _yaml
+from newsnb.io import safe_yaml
 
 LONG = os.environ.get("NEWSNB_LONG_TESTS", "") not in ("", "0")
 RECORDS = real_records()
@@ -33,7 +33,7 @@ cases = st.builds(
     st.randoms(use_true_random=False),
 )
 pytestmark = [
-    pytest.mark.skipif(not _yaml.fast_path_available(), reason="yaml-rs is not installed"),
+    pytest.mark.skipif(not safe_yaml.fast_path_available(), reason="yaml-rs is not installed"),
     pytest.mark.slow,
 ]
 
@@ -44,11 +44,11 @@ def test_every_real_record_is_a_seed() -> None:
 
 
 def _fast(text: str) -> object:
-    return _yaml.parse_yaml(text, fast=True)
+    return safe_yaml.parse_yaml(text, fast=True)
 
 
 def _plain(text: str) -> object:
-    return _yaml.parse_yaml(text, fast=False)
+    return safe_yaml.parse_yaml(text, fast=False)
 
 
 @settings(
@@ -71,12 +71,12 @@ _NUMBERS = itertools.count()
 
 
 def _tables(folder: Path, fast: bool) -> newsnb.Corpus:
-    saved = _yaml.FAST_PATH
-    _yaml.FAST_PATH = fast
+    saved = safe_yaml.FAST_PATH
+    safe_yaml.FAST_PATH = fast
     try:
         return newsnb.load(folder, cache=False, workers=1, progress=False)
     finally:
-        _yaml.FAST_PATH = saved
+        safe_yaml.FAST_PATH = saved
 
 
 @settings(

@@ -9,22 +9,24 @@ two wherever the records are held: here, for a pandas frame
 tables of an engine such as Dask, where only the counts travel back.
 
 Engines plug in with :func:`register` (:mod:`newsnb.dask` does so when it is
-imported), so the analysis core never imports one.  An engine that is
-installed but not imported yet is found through the ``newsnb.engines`` entry
-point group the first time data of a type nobody knows arrives.
+imported), so the analysis core never imports one.  An engine that is not
+imported yet (a Dask DataFrame built by the analyst's own code reaches
+:func:`~newsnb.coverage`) is found the first time data of a type nobody knows
+arrives: the engines the loading stack lists (:data:`newsnb.io.engines.ENGINES`,
+the one list of engines) are imported then, and register themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Any, Protocol, TypeAlias, TypeVar
 
 import pandas as pd
 
+from newsnb.io.engines import ENGINES, plugin
+
 __all__ = [
-    "ENTRY_POINTS",
     "Articles",
     "Combine",
     "Count",
@@ -33,9 +35,6 @@ __all__ = [
     "engine_for",
     "register",
 ]
-
-#: The entry point group engines declare themselves in (``pyproject.toml``).
-ENTRY_POINTS = "newsnb.engines"
 
 T = TypeVar("T")
 #: The map step: one part of the articles (and further arguments) to its counts.
@@ -160,12 +159,13 @@ def _match(data: object) -> Engine | None:
 
 
 def _discover() -> None:
-    """Load the engines installed packages declare (once per process)."""
+    """Import the engines the loading stack knows (once per process): each registers itself."""
     global _discovered
     _discovered = True
-    for point in entry_points(group=ENTRY_POINTS):
-        try:
-            engine = point.load()
-        except ImportError:  # declared, but its packages are not installed (the extra)
+    for name, module in ENGINES.items():
+        if module is None:  # the core's own pandas engine
             continue
-        register(engine)
+        try:
+            plugin(name)
+        except ImportError:  # its packages are not installed (the extra)
+            continue

@@ -105,7 +105,7 @@ class ArticleIndex:
         if name not in self.articles.columns:
             raise ValueError(
                 f"filter_articles: the articles frame has no {name!r} column; pass "
-                "corpus.articles (or a frame with the columns of newsnb.tables.SCHEMA['articles'])"
+                "corpus.articles (or a frame with the columns of newsnb.schema.SCHEMA['articles'])"
             )
         return self.articles[name]
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from newsnb.analysis.engines import Articles, InMemory, engine_for
 from newsnb.corpus import Corpus
-from newsnb.tables import SCHEMA
+from newsnb.schema import SCHEMA
 
 __all__ = [
     "ALIASES",

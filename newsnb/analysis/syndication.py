@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from newsnb.analysis.inputs import Data, articles_of, as_data, category_codes, distinct, require
 from newsnb.corpus import Corpus
-from newsnb.tables import arrow_text
+from newsnb.schema import arrow_text
 
 __all__ = ["stories"]
 

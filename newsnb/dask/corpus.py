@@ -3,7 +3,7 @@
 ``newsnb.load(source, engine="dask")`` (or :func:`load` here) lists the files
 on the client, cuts the list into batches of ``files_per_partition`` files and
 builds one lazy task per batch that reads and parses it with the loader's own
-:func:`newsnb.loader.parse_refs` (the one record parser, not a second one).
+:func:`newsnb.io.chunks.parse_files` (the one record parser, not a second one).
 Each table of the returned :class:`DaskCorpus` is a ``dask.dataframe``
 DataFrame with one partition per batch and exactly the pandas backend's
 columns and dtypes.  Nothing is read until something is computed, and then it
@@ -14,7 +14,7 @@ runs wherever Dask runs: the default threaded scheduler, or the
 so it needs every article's URL: a small task per partition takes the URLs out
 of the parsed articles, one task combines them into a url -> id table in
 corpus order, and every ``related`` partition is linked against that table
-with the precedence of :func:`newsnb.tables.link_related` (the pandas backend's).
+with the precedence of :func:`newsnb.corpus.link_related` (the pandas backend's).
 
 The aggregations count such a corpus on the cluster through the engine of
 :mod:`newsnb.dask.engine`.
@@ -41,8 +41,10 @@ from dask.dataframe.utils import clear_known_categories
 
 from newsnb.corpus import Corpus
 from newsnb.errors import check_count
-from newsnb.loader import DEFAULT_MAX_FILE_SIZE, FileRef, Source, parse_refs, resolve
-from newsnb.tables import TABLES, arrow_text, empty_frame, retype
+from newsnb.io.chunks import parse_files
+from newsnb.io.files import DEFAULT_MAX_FILE_SIZE
+from newsnb.io.sources import FileRef, SourceLike, resolve
+from newsnb.schema import TABLES, arrow_text, empty_frame, retype
 
 __all__ = ["DEFAULT_FILES_PER_PARTITION", "DaskCorpus", "is_dask", "load", "table_meta"]
 
@@ -60,7 +62,7 @@ _STR = pd.StringDtype()
 class _Batch:
     """One partition's files, packed small for the task graph.
 
-    A graph of a million :class:`~newsnb.loader.FileRef` objects is slow to
+    A graph of a million :class:`~newsnb.io.sources.FileRef` objects is slow to
     hash and to send to the scheduler.  A batch stores its ids as one
     compressed text, and its paths as a shared prefix (a folder source's
     paths are ``root/`` + id) or, failing that, as a second compressed text.
@@ -104,7 +106,7 @@ def _unpack(data: bytes) -> list[str]:
 def _parse(batch: _Batch, max_file_size: int, strict: bool) -> dict[str, pd.DataFrame]:
     """Read and parse one batch of files into typed tables (runs on a worker)."""
     # related.in_corpus_id is linked later, against the whole corpus
-    return parse_refs(batch.refs(), max_file_size, strict).frames(link=False)
+    return parse_files(batch.refs(), max_file_size, strict)[0]
 
 
 _Pairs = tuple[pa.Array, pa.Array]  # URLs and the ids of their articles
@@ -133,7 +135,7 @@ def _urls(articles: pd.DataFrame) -> tuple[_Pairs, _Pairs]:
 def _links(parts: list[tuple[_Pairs, _Pairs]]) -> pd.Series:
     """The URL -> article id lookup of the whole corpus.
 
-    The same precedence as :func:`~newsnb.tables.link_related`: web URLs
+    The same precedence as :func:`~newsnb.corpus.link_related`: web URLs
     before original URLs, the first article in corpus order winning; ordering
     every partition's web pairs before every partition's original pairs keeps
     it.  Built with Arrow arrays: a million URLs take ~200 MB, not a gigabyte
@@ -222,7 +224,7 @@ class DaskCorpus:
     _length: int | None = field(default=None, init=False)
 
     def frames(self) -> dict[str, dd.DataFrame]:
-        """The tables as a dict, in :data:`newsnb.tables.TABLES` order.
+        """The tables as a dict, in :data:`newsnb.schema.TABLES` order.
 
         Examples
         --------
@@ -370,7 +372,7 @@ def is_dask(data: Any) -> bool:
 
 
 def load(
-    source: Source,
+    source: SourceLike,
     *,
     pattern: str = "*.md",
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
@@ -426,7 +428,8 @@ def load(
         "files_per_partition",
         what=f"files per partition, default {DEFAULT_FILES_PER_PARTITION:,}",
     )
-    refs, label = resolve(source, pattern)
+    found = resolve(source, pattern)
+    refs, label = found.refs, found.label
     offsets = tuple(range(0, len(refs), step)) or (0,)
     batches = [_Batch.of(refs[start : start + step]) for start in offsets]
     divisions = None

@@ -74,9 +74,8 @@ class DaskEngine:
         return DaskArticles(data.articles if isinstance(data, DaskCorpus) else data)
 
 
-#: The engine instance, registered when :mod:`newsnb.dask` is imported (and
-#: declared under the ``newsnb.engines`` entry points, so that a Dask
-#: DataFrame built elsewhere finds it too).
+#: The engine instance, registered when :mod:`newsnb.dask` is imported (which
+#: :mod:`newsnb.analysis.engines` does itself for a Dask DataFrame built elsewhere).
 engine = register(DaskEngine())
 
 

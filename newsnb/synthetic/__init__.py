@@ -36,11 +36,8 @@ from collections.abc import Iterator
 
 from newsnb.corpus import Corpus
 from newsnb.errors import check_count
-
-# The loader's own parse step (chunked typed tables, progress bar, GC paused): its
-# public parse_refs holds every record's Python lists at once (+20% peak memory)
-# and shows no progress.  The loading stack is to expose this step publicly.
-from newsnb.loader import FileRef, _parse_all
+from newsnb.io.chunks import parse_all
+from newsnb.io.sources import FileRef
 from newsnb.synthetic.generator import Generator
 from newsnb.synthetic.vocabulary import END, START, TOPICS
 
@@ -168,5 +165,7 @@ def sample(n: int = 5_000, seed: int = 0, *, progress: bool | None = None) -> Co
         for path, text in record_texts(n, seed)
     ]
     refs.sort(key=lambda ref: ref.article_id)  # the order load() gives a folder
-    frames, _ = _parse_all(refs, max_file_size=2**62, strict=True, workers=1, progress=progress)
+    frames, _ = parse_all(
+        refs, max_file_size=2**62, strict=True, workers=1, progress=progress, streams=True
+    )
     return Corpus.from_frames(frames, source=f"newsnb.sample(n={n:,}, seed={seed})")

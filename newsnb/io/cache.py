@@ -31,7 +31,6 @@ the cache is rebuilt, never trusted.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import itertools
 import json
@@ -51,22 +50,28 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsnb._paths import key
 from newsnb.errors import CacheWarning
-from newsnb.tables import SCHEMA, TABLES, retype
+from newsnb.io.codec import JSON_COLUMNS, decode_column, encode_exact
+from newsnb.io.files import STAMPS
+from newsnb.io.names import key
+from newsnb.schema import SCHEMA, TABLES, retype
 
-__all__ = ["FORMAT_VERSION", "LoadCache", "default_cache_dir"]
+__all__ = [
+    "FORMAT_VERSION",
+    "Cached",
+    "LoadCache",
+    "default_cache_dir",
+    "manifest_frame",
+    "unchanged_ids",
+]
 
 #: Bumped whenever the tables or their encoding change; older entries are ignored.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: The coarsest file-system clock tick (FAT: 2 s): see the module docstring.
 RACY_NS = 2_000_000_000
-#: What the manifest keeps of a file, after its article_id and path key.
-STAMPS = ("size", "mtime_ns", "ctime_ns", "ino")
 _MANIFEST_COLUMNS = ["article_id", "path", *STAMPS, "read_ns", "digest"]
 # Windows' st_ctime is the creation time, which an edit does not change.
 _CTIME_IS_CHANGE_TIME = os.name != "nt"
-_JSON_COLUMNS = {("articles", "extra"), ("related", "extra")}
 _LIST_COLUMNS = {("articles", "topics")}
 
 
@@ -243,13 +248,6 @@ class LoadCache:
                 pass
 
 
-def file_stamps(info: os.stat_result) -> tuple[int, int, int, int]:
-    """A file's :data:`STAMPS` from its ``stat``: (size, mtime_ns, ctime_ns, inode)."""
-    ino = info.st_ino
-    # inode numbers are unsigned 64-bit; the manifest stores them as int64
-    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, ino - (1 << 64) if ino >> 63 else ino
-
-
 def unchanged_ids(
     cached: Cached,
     ids: list[str],
@@ -312,47 +310,11 @@ def manifest_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
 # -- encoding of the object columns ----------------------------------------------------
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$date": value.isoformat()}
-    raise TypeError(f"cannot cache a {type(value).__name__}")
-
-
-def _json_hook(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        if "$datetime" in obj:
-            return dt.datetime.fromisoformat(obj["$datetime"])
-        if "$date" in obj:
-            return dt.date.fromisoformat(obj["$date"])
-    return obj
-
-
-def to_json(value: dict[str, Any]) -> str | None:
-    """JSON for an ``extra`` dict, or ``None`` if it would not come back equal."""
-    if not value:
-        return "{}"
-    try:
-        text = json.dumps(value, default=_json_default)
-    except (TypeError, ValueError):
-        return None
-    return text if from_json(text) == value else None
-
-
-def from_json(text: Any) -> dict[str, Any]:
-    # None marks a value that could not be encoded; its file is never served
-    # from the cache (it is left out of the manifest), so any value does here.
-    if not isinstance(text, str) or text == "{}":
-        return {}
-    return json.loads(text, object_hook=_json_hook)
-
-
 def _encode(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for name in SCHEMA[table]:
-        if (table, name) in _JSON_COLUMNS:
-            frame[name] = pd.array([to_json(v) for v in frame[name]], dtype="string")
+        if (table, name) in JSON_COLUMNS:
+            frame[name] = pd.array([encode_exact(v) for v in frame[name]], dtype="string")
     return frame
 
 
@@ -374,21 +336,6 @@ def _decode(table: str, arrow: pa.Table) -> pd.DataFrame:
     for name, values in lists.items():
         frame[name] = values
     for name in SCHEMA[table]:
-        if (table, name) in _JSON_COLUMNS:
-            frame[name] = _from_json_column(frame[name].to_numpy(object))
+        if (table, name) in JSON_COLUMNS:
+            frame[name] = decode_column(frame[name].to_numpy(object))
     return retype(table, frame, rebuild_categories=False)
-
-
-def _from_json_column(texts: np.ndarray) -> list[dict[str, Any]]:
-    """:func:`from_json` of every value, in one ``json.loads`` call.
-
-    One call for the whole column is ~3x faster than one per row, and the
-    date hook runs only when a ``$`` tag occurs at all.
-    """
-    present = [t for t in texts if isinstance(t, str) and t != "{}"]
-    if not present:
-        return [{} for _ in texts]
-    joined = "[" + ",".join(present) + "]"
-    hook = _json_hook if '"$' in joined else None
-    decoded = iter(json.loads(joined, object_hook=hook))
-    return [next(decoded) if isinstance(t, str) and t != "{}" else {} for t in texts]

@@ -1,34 +1,21 @@
-"""The corpus tables: their columns and dtypes, and how they are built column-wise.
+"""The corpus tables: their columns and dtypes (the core every layer may import).
 
-:class:`TableBuilder` receives parsed records one at a time and appends each
-field to a per-column list (no per-row DataFrames); :meth:`TableBuilder.frames`
-turns the lists into typed DataFrames in one step.  Builders from several
-processes are merged by concatenating their lists, which is how the parallel
-loader and the Dask backend produce exactly the frames a serial load does.
+:data:`SCHEMA` names each table's columns in order with their dtypes;
+:func:`typed_frame` builds a table of those dtypes from per-column lists,
+:func:`retype` gives any frame of a table exactly those dtypes, :func:`concat`
+joins pieces of one table, and :func:`arrow_text` turns a text column into
+one Arrow array for the hash joins that link and filter tables.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from newsnb.records import Record
-
-__all__ = [
-    "SCHEMA",
-    "TABLES",
-    "TableBuilder",
-    "concat",
-    "empty_frame",
-    "link_related",
-    "retype",
-    "typed_frame",
-]
+__all__ = ["SCHEMA", "TABLES", "arrow_text", "concat", "empty_frame", "retype", "typed_frame"]
 
 _STR = pd.StringDtype()
 _CAT = "category"
@@ -95,14 +82,6 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "warnings": {"article_id": _STR, "path": _STR, "field": _STR, "problem": _STR},
 }
 TABLES = tuple(SCHEMA)
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-_US = dt.timedelta(microseconds=1)
-_TIME_COLUMNS = {"published_at"}
-
-
-def _micros(value: dt.datetime | None) -> int | None:
-    # Exact integer microseconds: cheaper to pickle and to convert than datetimes.
-    return None if value is None else (value - _EPOCH) // _US
 
 
 def _column(values: list[Any], dtype: Any) -> Any:
@@ -195,110 +174,6 @@ def empty_frame(table: str) -> pd.DataFrame:
     return typed_frame(
         table, {name: [] for name in SCHEMA[table]}, [] if table == "articles" else None
     )
-
-
-class TableBuilder:
-    """Accumulates records and errors as column lists.
-
-    Examples
-    --------
-    >>> from newsnb.records import loads
-    >>> builder = TableBuilder()
-    >>> builder.add("a.md", "/data/a.md", loads("---\\ntitle: Hi\\n---\\n"))
-    >>> builder.frames()["articles"].loc["a.md", "title"]
-    'Hi'
-    """
-
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.columns: dict[str, dict[str, list[Any]]] = {
-            table: {name: [] for name in SCHEMA[table]} for table in TABLES
-        }
-
-    def add(self, article_id: str, path: str, record: Record) -> None:
-        """Append one parsed record (and its warnings) to the columns."""
-        self.ids.append(article_id)
-        cols = self.columns["articles"]
-        article = record.article
-        for name, values in cols.items():
-            if name == "path":
-                values.append(path)
-            elif name == "topics":
-                values.append(record.topics)
-            elif name in _TIME_COLUMNS:
-                values.append(_micros(article[name]))
-            else:
-                values.append(article[name])
-        topics = self.columns["topics"]
-        topics["article_id"].extend([article_id] * len(record.topics))
-        topics["topic"].extend(record.topics)
-        self._items("images", article_id, record.images)
-        self._items("related", article_id, record.related)
-        warnings = self.columns["warnings"]
-        for field_name, problem in record.warnings:
-            warnings["article_id"].append(article_id)
-            warnings["path"].append(path)
-            warnings["field"].append(field_name)
-            warnings["problem"].append(problem)
-
-    def _items(self, table: str, article_id: str, items: list[dict[str, Any]]) -> None:
-        cols = self.columns[table]
-        for position, item in enumerate(items):
-            for name, values in cols.items():
-                if name == "article_id":
-                    values.append(article_id)
-                elif name == "position":
-                    values.append(position)
-                elif name == "in_corpus_id":
-                    values.append(None)  # filled by link_related once all ids are known
-                elif name in _TIME_COLUMNS:
-                    values.append(_micros(item[name]))
-                else:
-                    values.append(item[name])
-
-    def add_error(self, path: str, reason: str, line: int | None = None) -> None:
-        """Record a file that could not be read as a record."""
-        errors = self.columns["errors"]
-        errors["path"].append(path)
-        errors["line"].append(line)
-        errors["reason"].append(reason)
-
-    def extend(self, other: TableBuilder) -> None:
-        """Append everything another builder holds (used to merge workers' results)."""
-        self.ids.extend(other.ids)
-        for table, cols in self.columns.items():
-            for name, values in cols.items():
-                values.extend(other.columns[table][name])
-
-    def frames(self, link: bool = True) -> dict[str, pd.DataFrame]:
-        """The typed tables; ``link`` fills ``related.in_corpus_id`` from these articles
-        (off for a chunk of a larger load, which links once all articles are known)."""
-        frames = {
-            table: typed_frame(table, cols, self.ids if table == "articles" else None)
-            for table, cols in self.columns.items()
-        }
-        if link:
-            frames["related"] = link_related(frames["articles"], frames["related"])
-        return frames
-
-
-def link_related(articles: pd.DataFrame, related: pd.DataFrame) -> pd.DataFrame:
-    """Set ``related.in_corpus_id`` to the article whose web or original URL matches.
-
-    When several articles share a URL the first one (in corpus order) wins, and
-    a ``web_url`` match wins over an ``original_url`` one.
-    """
-    if related.empty:
-        return related
-    ids = arrow_text(articles.index)
-    urls = pa.concat_arrays([arrow_text(articles["web_url"]), arrow_text(articles["original_url"])])
-    owners = pa.concat_arrays([ids, ids])
-    present = pc.is_valid(urls)
-    # index_in gives the first position of each URL: the precedence above, as a hash join
-    where = pc.index_in(arrow_text(related["web_url"]), value_set=urls.filter(present))
-    related = related.copy()
-    related["in_corpus_id"] = _STR.__from_arrow__(owners.filter(present).take(where))
-    return related
 
 
 def arrow_text(values: Any) -> pa.Array:

@@ -3,7 +3,7 @@
 Everything here is pure (text in, Python objects out) so that it runs the same
 in the main process, in a process pool and on Dask workers.  Before any parser
 sees a text, its nesting depth is bounded; then the fast path
-(:mod:`newsnb._fast_yaml`) parses it if it can prove the result is PyYAML's,
+(:mod:`newsnb.io._fast_yaml`) parses it if it can prove the result is PyYAML's,
 else PyYAML's safe loader does, with the aliases' expanded size checked
 before anything is built.  Errors come out as :class:`YAMLProblem` with a
 sentence that names the line and the fix.
@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from newsnb import _fast_yaml
+from newsnb.io import _fast_yaml
 
 try:  # libyaml bindings: ~10x faster than the pure-Python loader
     from yaml import CSafeLoader as _SafeLoader
@@ -149,7 +149,7 @@ def _safe_load(text: str) -> Any:
 _RUN = 24
 _FLOW = MAX_DEPTH + 1 - 2 * _RUN
 # a line starting with a run of _RUN spaces and indicators, or a document
-# marker or directive (see newsnb._fast_yaml), which only libyaml may read
+# marker or directive (see newsnb.io._fast_yaml), which only libyaml may read
 _LINE_START = re.compile(rf"\n(?:[ \t?:-]{{{_RUN}}}|---|\.\.\.|%)")
 _TEXT_START = re.compile(rf"[ \t?:-]{{{_RUN}}}|---|\.\.\.|%")
 # Past the limit, the depth is measured on only up to this many levels: libyaml

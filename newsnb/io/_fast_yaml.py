@@ -75,7 +75,7 @@ PLAIN_TEXT = re.compile(
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 # - Document markers and directives at a line start: yaml-rs returns the
 #   documents as a list, PyYAML refuses a second document.  (Looked for in
-#   the scan of line starts that bounds the nesting depth, in newsnb._yaml.)
+#   the scan of line starts that bounds the nesting depth, in newsnb.io.safe_yaml.)
 
 # PyYAML's own implicit resolvers (bool, int, float, null, timestamp, merge,
 # value), one pattern per first character as PyYAML itself dispatches them: a
@@ -112,7 +112,7 @@ def load(text: str) -> Any:
 
     ``text`` is plain (see :data:`PLAIN_TEXT`), holds no document marker at a
     line start, and nests no deeper than the parsers can take (see
-    :func:`newsnb._yaml.parse_yaml`, which checks both first).
+    :func:`newsnb.io.safe_yaml.parse_yaml`, which checks both first).
     """
     if _yaml_rs is None:
         return UNSURE

@@ -16,7 +16,7 @@ Every engine reads a table folder with its ordinary reader, e.g.
 ``pd.read_parquet("corpus.parquet/articles")`` or, in Spark,
 ``spark.read.parquet("corpus.parquet/articles")``; ``year`` then appears as a
 column taken from the folder names.  The columns are those of the pandas
-tables (see :data:`newsnb.tables.SCHEMA`) with plain Parquet types:
+tables (see :data:`newsnb.schema.SCHEMA`) with plain Parquet types:
 text as UTF-8 strings (categorical columns dictionary-encoded), timestamps as
 microseconds in UTC, nullable integers and booleans, ``articles.topics`` as a
 list of strings.  ``articles`` also has ``article_id`` (its index) and
@@ -26,7 +26,7 @@ values JSON has no type for are tagged objects: ``{"$date": "2024-01-31"}``,
 ``{"$datetime": "2024-01-31T09:00:00+00:00"}``, ``{"$bytes": "<base64>"}``,
 ``{"$set": [...]}``, ``{"$tuple": [...]}``, ``{"$float": "nan"}`` (or ``"inf"``,
 ``"-inf"``) and ``{"$map": [[key, value], ...]}`` for a mapping whose keys are
-not all text or start with ``$``.  :func:`read_parquet` decodes them, so
+not all text or start with ``$`` (see :mod:`newsnb.io.codec`).  :func:`read_parquet` decodes them, so
 ``read_parquet(to_parquet(corpus, folder))`` equals ``corpus`` table by table.
 
 A :class:`~newsnb.dask_backend.DaskCorpus` is written partition by partition
@@ -36,10 +36,7 @@ has to fit in one process's memory.
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import json
-import math
 import os
 import re
 import shutil
@@ -54,9 +51,11 @@ import pyarrow.parquet as pq
 
 from newsnb.corpus import Corpus
 from newsnb.errors import NewsnbError
-from newsnb.tables import SCHEMA, TABLES, retype
+from newsnb.io.codec import JSON_COLUMNS, decode_column, encode_json
+from newsnb.io.engines import plugin
+from newsnb.schema import SCHEMA, TABLES, retype
 
-__all__ = ["FORMAT", "VERSION", "decode_json", "encode_json", "read_parquet", "to_parquet"]
+__all__ = ["FORMAT", "VERSION", "arrow_schema", "read_parquet", "to_parquet"]
 
 #: Name and version of the layout, written to ``_newsnb.json``.
 FORMAT = "newsnb-parquet"
@@ -65,93 +64,15 @@ _META_FILE = "_newsnb.json"
 _ROWS_PER_PART = 100_000  # rows of an in-memory table written per file
 _YEAR = "year"
 _ROW = "corpus_row"
-_JSON_COLUMNS = {("articles", "extra"), ("related", "extra")}
 _NULL_YEAR = "__HIVE_DEFAULT_PARTITION__"  # how Hive, Spark and pyarrow spell a null partition
 _STR = pd.StringDtype()
-
-
-# -- the extra columns as JSON text --------------------------------------------------------
-
-
-def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else {"$float": repr(value)}
-    if isinstance(value, dt.datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, (bytes, bytearray)):
-        return {"$bytes": base64.b64encode(value).decode("ascii")}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, tuple):
-        return {"$tuple": [_jsonable(v) for v in value]}
-    if isinstance(value, (set, frozenset)):
-        return {"$set": [_jsonable(v) for v in value]}
-    if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("$") for k in value):
-            return {k: _jsonable(v) for k, v in value.items()}
-        return {"$map": [[_jsonable(k), _jsonable(v)] for k, v in value.items()]}
-    raise TypeError(
-        f"cannot store a {type(value).__name__} of an extra field in Parquet; "
-        "extra holds what YAML can express (text, numbers, dates, lists, mappings)"
-    )
-
-
-_TAGS = {
-    "$datetime": dt.datetime.fromisoformat,
-    "$date": dt.date.fromisoformat,
-    "$bytes": base64.b64decode,
-    "$tuple": tuple,
-    "$set": set,
-    "$float": float,
-    "$map": lambda pairs: {(tuple(k) if isinstance(k, list) else k): v for k, v in pairs},
-}
-
-
-def _untag(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        ((key, value),) = obj.items()
-        decode = _TAGS.get(key)
-        if decode is not None:
-            return decode(value)
-    return obj
-
-
-def encode_json(value: dict[str, Any]) -> str:
-    """An ``extra`` mapping as JSON text, with dates and other non-JSON values tagged.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> encode_json({"seen": dt.date(2024, 1, 31), "n": 3})
-    '{"seen": {"$date": "2024-01-31"}, "n": 3}'
-    """
-    if not value:
-        return "{}"
-    return json.dumps(_jsonable(value), ensure_ascii=False, allow_nan=False)
-
-
-def decode_json(text: str | None) -> dict[str, Any]:
-    """The ``extra`` mapping back from :func:`encode_json`'s text.
-
-    Examples
-    --------
-    >>> decode_json('{"seen": {"$date": "2024-01-31"}, "n": 3}')
-    {'seen': datetime.date(2024, 1, 31), 'n': 3}
-    """
-    if text is None or text == "{}":
-        return {}
-    return json.loads(text, object_hook=_untag)
 
 
 # -- pandas tables <-> Arrow tables -------------------------------------------------------
 
 
 def _arrow_type(table: str, column: str, dtype: Any) -> pa.DataType:
-    if (table, column) in _JSON_COLUMNS:
+    if (table, column) in JSON_COLUMNS:
         return pa.string()
     if dtype is object:  # articles.topics
         return pa.list_(pa.string())
@@ -168,7 +89,7 @@ def _arrow_type(table: str, column: str, dtype: Any) -> pa.DataType:
 
 def _field(table: str, column: str, dtype: Any) -> pa.Field:
     nullable = str(dtype) != "int64" and dtype is not object
-    metadata = {"newsnb.encoding": "json"} if (table, column) in _JSON_COLUMNS else None
+    metadata = {"newsnb.encoding": "json"} if (table, column) in JSON_COLUMNS else None
     return pa.field(column, _arrow_type(table, column, dtype), nullable, metadata)
 
 
@@ -190,7 +111,7 @@ def _to_arrow(table: str, frame: pd.DataFrame, first_row: int) -> pa.Table:
         columns["article_id"] = pd.array(frame.index, dtype=_STR)
     for name in SCHEMA[table]:
         column = frame[name]
-        if (table, name) in _JSON_COLUMNS:
+        if (table, name) in JSON_COLUMNS:
             columns[name] = pd.array([encode_json(v) for v in column], dtype=_STR)
         else:
             columns[name] = column.to_numpy() if SCHEMA[table][name] is object else column.array
@@ -402,10 +323,8 @@ def _arrow_to_pandas(data: pa.Table) -> pd.DataFrame:
 def _from_arrow(table: str, data: pa.Table) -> pd.DataFrame:
     frame = _arrow_to_pandas(data)
     for name in SCHEMA[table]:
-        if (table, name) in _JSON_COLUMNS:
-            frame[name] = [
-                decode_json(v) for v in frame[name].to_numpy(dtype=object, na_value=None)
-            ]
+        if (table, name) in JSON_COLUMNS:
+            frame[name] = decode_column(frame[name].to_numpy(dtype=object, na_value=None))
         elif SCHEMA[table][name] is object:
             frame[name] = [[] if v is None else v.tolist() for v in frame[name]]
     if table == "articles":
@@ -461,8 +380,7 @@ def read_parquet(folder: str | os.PathLike[str], *, engine: str = "pandas") -> A
     meta = _describe(root)
     if engine == "dask":
         return _read_dask(root, meta)
-    if engine != "pandas":
-        raise ValueError(f"engine={engine!r} is not known; use 'pandas' or 'dask'")
+    plugin(engine)  # an engine not known raises, naming those that are
     categories = meta.get("categories") or {}
     frames = {}
     for table in TABLES:
@@ -521,7 +439,7 @@ def _read_dask(root: Path, meta: dict[str, Any]) -> Any:
     import dask
     import dask.dataframe as dd
 
-    from newsnb.dask import DaskCorpus, table_meta
+    backend: Any = plugin("dask")
 
     parts = _parts(root)
     categories = meta.get("categories") or {}
@@ -534,14 +452,14 @@ def _read_dask(root: Path, meta: dict[str, Any]) -> Any:
                 root=str(root),
                 table=table,
                 categories=categories.get(table, {}),
-                meta=table_meta(table),
+                meta=backend.table_meta(table),
                 label=f"newsnb-read-{table}",
                 enforce_metadata=False,
             )
             for table in TABLES
         }
     rows = meta.get("rows", {})
-    return DaskCorpus(
+    return backend.DaskCorpus(
         **tables,
         source=meta.get("source"),
         n_files=int(rows.get("articles", 0)) + int(rows.get("errors", 0)),
