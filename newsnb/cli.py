@@ -115,6 +115,44 @@ def _load_options(parser: argparse.ArgumentParser, *, path_required: bool = True
     )
 
 
+#: The subcommands' help texts: what ``newsnb COMMAND --help`` says.
+_COMMANDS: dict[str, dict[str, str]] = {
+    "info": {
+        "help": "records, dates, topics, providers, types, errors of a corpus",
+        "description": "Summarise a corpus: records, date range, topics, providers, types, "
+        "errors and warnings counts, and the first errors with their reasons.",
+        "epilog": "example: newsnb info news/ --json",
+    },
+    "report": {
+        "help": "write a standalone HTML coverage report",
+        "description": "Write one self-contained HTML file: summary numbers, every chart "
+        "(interactive, plotly.js embedded so it works offline), the top stories, the gaps, "
+        "and a searchable table of the records. It opens in any browser, no server needed.",
+        "epilog": "examples: newsnb report news/ -o report.html --since 2024-01-01 --topic AI; "
+        "newsnb report --sample 2000 -o sample.html",
+    },
+    "convert": {
+        "help": "write a table to .parquet, .csv or .jsonl",
+        "description": "Write one table of the corpus (articles by default) to OUT; the format "
+        "follows OUT's suffix: .parquet, .csv or .jsonl. Times are UTC; in CSV, lists and dicts "
+        "are JSON text and times ISO 8601; in JSONL they are native JSON values.",
+        "epilog": "example: newsnb convert news/ articles.parquet; "
+        "newsnb convert news/ errors.csv --table errors",
+    },
+    "sample": {
+        "help": "write the synthetic sample corpus",
+        "description": "Write N synthetic records (invented providers, *.example domains) "
+        "under OUT_DIR/YYYY/, a pure function of N and --seed.",
+        "epilog": "example: newsnb sample /tmp/sample -n 2000",
+    },
+}
+
+
+def _command(commands: Any, name: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(name, **_COMMANDS[name])
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``newsnb`` command (every subcommand has ``--help``)."""
     parser = argparse.ArgumentParser(
@@ -126,28 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsnb {newsnb.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    info = commands.add_parser(
-        "info",
-        help="records, dates, topics, providers, types, errors of a corpus",
-        description="Summarise a corpus: records, date range, topics, providers, types, "
-        "errors and warnings counts, and the first errors with their reasons.",
-        epilog="example: newsnb info news/ --json",
-    )
+    info = _command(commands, "info")
     _load_options(info)
     info.add_argument("--json", action="store_true", help="print machine-readable JSON")
     _number(info, "--top", 10, "topics and providers to list")
     _number(info, "--errors", 10, "first errors to list")
     info.set_defaults(run=_info)
 
-    report = commands.add_parser(
-        "report",
-        help="write a standalone HTML coverage report",
-        description="Write one self-contained HTML file: summary numbers, every chart "
-        "(interactive, plotly.js embedded so it works offline), the top stories, the gaps, "
-        "and a searchable table of the records. It opens in any browser, no server needed.",
-        epilog="examples: newsnb report news/ -o report.html --since 2024-01-01 --topic AI; "
-        "newsnb report --sample 2000 -o sample.html",
-    )
+    report = _command(commands, "report")
     _load_options(report, path_required=False)
     _number(report, "--sample", None, "report on a synthetic corpus of N records, not PATH", 1)
     report.add_argument(
@@ -200,15 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(run=_report)
 
-    convert = commands.add_parser(
-        "convert",
-        help="write a table to .parquet, .csv or .jsonl",
-        description="Write one table of the corpus (articles by default) to OUT; the format "
-        "follows OUT's suffix: .parquet, .csv or .jsonl. Times are UTC; in CSV, lists and dicts "
-        "are JSON text and times ISO 8601; in JSONL they are native JSON values.",
-        epilog="example: newsnb convert news/ articles.parquet; "
-        "newsnb convert news/ errors.csv --table errors",
-    )
+    convert = _command(commands, "convert")
     _load_options(convert)
     convert.add_argument("out", type=Path, metavar="OUT", help="file to write")
     convert.add_argument(
@@ -219,13 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.set_defaults(run=_convert)
 
-    sample = commands.add_parser(
-        "sample",
-        help="write the synthetic sample corpus",
-        description="Write N synthetic records (invented providers, *.example domains) "
-        "under OUT_DIR/YYYY/, a pure function of N and --seed.",
-        epilog="example: newsnb sample /tmp/sample -n 2000",
-    )
+    sample = _command(commands, "sample")
     sample.add_argument("out", type=Path, metavar="OUT_DIR", help="folder to write into")
     _number(sample, "-n", 2000, "records")
     sample.add_argument(
