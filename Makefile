@@ -5,15 +5,18 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 
-.PHONY: lab lab-headless test lint format bench report clean chromium plotly-basic
+.PHONY: lab lab-headless test test-fast lint typecheck format bench report clean chromium plotly-basic
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# Keyed on pip, not python: a venv interrupted before ensurepip finished has a python
+# and no pip (and venv will not add it to an existing one), so it is made afresh here
+# instead of failing every later target.
+$(BIN)/pip:
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 # Re-install only when a requirements file, pyproject.toml or the compiled reader's
 # source changed (the editable install builds newsnb/io/_native.c in place).
-$(STAMP): $(BIN)/python pyproject.toml binder/requirements.txt tests/requirements.txt newsnb/io/_native.c
+$(STAMP): $(BIN)/pip pyproject.toml binder/requirements.txt tests/requirements.txt newsnb/io/_native.c
 	$(BIN)/pip install --quiet -r binder/requirements.txt -r tests/requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
@@ -36,11 +39,13 @@ chromium:
 	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "could not install chromium: browser tests will skip"; \
 	  else echo "chromium missing and not root: browser tests will skip (apt-get install chromium)"; fi; }
 
-## test: the whole suite (unit, doctests, notebooks, browser)
-test: $(STAMP) chromium
-	$(BIN)/ruff format --check newsnb tests benchmarks
-	$(BIN)/ruff check newsnb tests benchmarks
+## test: the whole suite (lint, types, unit, doctests, the README, notebooks, browser): what CI runs
+test: $(STAMP) chromium lint typecheck
 	$(BIN)/python -m pytest newsnb tests
+
+## test-fast: the edit loop (under a minute): lint, types, every test not marked slow or browser
+test-fast: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest -q -m "not slow and not browser" newsnb tests
 
 ## report: report.html, the standalone HTML report of a 2,000-record sample corpus
 report: $(STAMP)
@@ -66,9 +71,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check newsnb tests benchmarks
 	$(BIN)/ruff check newsnb tests benchmarks
 
+## typecheck: mypy on the package (strict on the core; see [tool.mypy] in pyproject.toml)
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 format: $(STAMP)
 	$(BIN)/ruff format newsnb tests benchmarks
 	$(BIN)/ruff check --fix newsnb tests benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache

@@ -13,18 +13,12 @@ The machine is shared: the load average is printed too, as wall times grow with 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import numpy as np
-import pandas as pd
 
 import newsnb
 from newsnb import analysis, charts
@@ -34,38 +28,8 @@ REAL = ROOT.parent / "shared" / "corpora" / "powerapps-news"
 TARGET = 0.5
 
 
-def resampled(records: int, seed: int = 0) -> newsnb.Corpus:
-    """The real corpus's rows drawn ``records`` times, with new ids and shifted dates."""
-    real = newsnb.load(REAL)
-    rng = np.random.default_rng(seed)
-    rows = rng.integers(0, len(real.articles), records)
-    articles = real.articles.iloc[rows].copy()
-    articles.index = pd.Index(
-        [f"copy-{i:06d}.md" for i in range(records)], dtype="string", name="article_id"
-    )
-    shift = pd.to_timedelta(rng.integers(-365, 365, records), unit="D")
-    articles["published_at"] = articles["published_at"] + shift
-    articles["n_related"] = 0  # the real corpus has no related items
-    return newsnb.Corpus(articles=articles, source=f"{records:,} resampled real records")
-
-
 def corpus(records: int, folder: Path | None) -> newsnb.Corpus:
-    if folder is not None:
-        return newsnb.load(folder)
-    try:
-        return newsnb.sample(records, seed=0)
-    except (AttributeError, ImportError, TypeError):
-        pass
-    for module in ("newsnb.synthetic", "newsnb.sample"):
-        try:
-            write_sample = importlib.import_module(module).write_sample
-        except (ImportError, AttributeError):
-            continue
-        print(f"writing {records:,} sample records with {module}.write_sample ...", file=sys.stderr)
-        with tempfile.TemporaryDirectory() as tmp:
-            write_sample(tmp, records, seed=0)
-            return newsnb.load(tmp)
-    return resampled(records)
+    return newsnb.load(folder) if folder is not None else newsnb.sample(records, seed=0)
 
 
 def cases(data: newsnb.Corpus) -> dict[str, Callable[[], Any]]:

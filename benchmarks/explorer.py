@@ -35,8 +35,8 @@ import numpy as np
 from _common import DATA, machine
 
 import newsnb
-from newsnb.explorer import Explorer
-from newsnb.filtering import ArticleIndex, filter_articles
+from newsnb.analysis.filtering import ArticleIndex, filter_articles
+from newsnb.app.explorer import Explorer
 
 TARGET_MS = 150.0
 
@@ -49,20 +49,7 @@ def sample_corpus(n: int) -> newsnb.Corpus:
     if (cached / "_newsnb.json").exists():
         return read_parquet(cached)
     started = time.perf_counter()
-    try:
-        corpus = newsnb.sample(n, seed=0)
-    except (ImportError, AttributeError):
-        # newsnb.sample not wired up yet: build the same records in memory
-        from newsnb.sample import record_texts
-
-        from newsnb.corpus import Corpus
-        from newsnb.io.build import TableBuilder
-        from newsnb.io.records import parse_text
-
-        builder = TableBuilder()
-        for path, text in record_texts(n, seed=0):
-            builder.add(path, path, parse_text(text, path))
-        corpus = Corpus.from_frames(builder.frames(), source=f"sample({n})")
+    corpus = newsnb.sample(n, seed=0)
     print(
         f"  built the {n:,}-record sample in {time.perf_counter() - started:.0f} s; cached in {cached}"
     )
@@ -174,6 +161,7 @@ def main() -> None:
 
     # the charts alone, unfiltered: where the time goes
     from newsnb import charts
+    from newsnb.viz import style
 
     frame = explorer._data.chart_frame(np.ones(len(articles), dtype=bool))
     print("\nnewsnb.charts on all records (median ms)")
@@ -181,7 +169,7 @@ def main() -> None:
         ("timeline", lambda: charts.timeline(frame)),
         ("topics", lambda: charts.topics(frame, top=15)),
         ("providers", lambda: charts.providers(frame, top=15)),
-        ("an empty figure with the newsnb template", lambda: charts._figure("x")),
+        ("an empty figure with the newsnb template", lambda: style.figure("x")),
     ):
         times = []
         for _ in range(args.repeat):

@@ -12,10 +12,7 @@ are transparent, so they are drawn here on white for the README (pass
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
-import sys
-import tempfile
 from pathlib import Path
 
 import plotly.io as pio
@@ -28,23 +25,7 @@ REAL = ROOT.parent / "shared" / "corpora" / "powerapps-news"
 
 
 def corpus(records: int, real: bool) -> newsnb.Corpus:
-    if real:
-        return newsnb.load(REAL)
-    try:
-        return newsnb.sample(records, seed=0)
-    except (AttributeError, ImportError, TypeError):
-        pass
-    # until newsnb.sample exists: write the sample records and load them
-    for module in ("newsnb.synthetic", "newsnb.sample"):
-        try:
-            write_sample = importlib.import_module(module).write_sample
-        except (ImportError, AttributeError):
-            continue
-        with tempfile.TemporaryDirectory() as folder:
-            write_sample(folder, records, seed=0)
-            return newsnb.load(folder)
-    print("no sample corpus in this newsnb: charting the real corpus", file=sys.stderr)
-    return newsnb.load(REAL)
+    return newsnb.load(REAL) if real else newsnb.sample(records, seed=0)
 
 
 def figures(data: newsnb.Corpus) -> dict[str, object]:

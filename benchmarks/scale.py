@@ -100,7 +100,7 @@ def size_on_disk(folder: Path) -> int:
 def run_dask(args: argparse.Namespace, corpus_dir: Path, out: Path) -> dict[str, Any]:
     from distributed import Client, LocalCluster
 
-    from newsnb import dask_backend
+    from newsnb import dask as dask_backend
 
     result: dict[str, Any] = {"steps": {}}
     with (

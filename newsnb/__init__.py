@@ -4,9 +4,14 @@
 >>> corpus = newsnb.sample(500)          # or newsnb.load("path/to/records")
 >>> corpus.articles.columns[:3].tolist()
 ['title', 'excerpt', 'published_at']
+>>> newsnb.coverage(corpus, by="type")["type"].tolist()
+['article', 'video']
 
-The heavier parts (plotly charts, ipywidgets, the Dask backend) are imported on
-first use, so ``import newsnb`` stays fast in scripts and worker processes.
+``__all__`` lists the public functions and classes; the chart functions are in
+the :mod:`newsnb.charts` namespace.  Everything but the loader is imported on
+first use, so ``import newsnb`` stays fast in scripts and worker processes,
+and loading, aggregating and charting never import the widget stack (the
+Explorer's) or Dask (an engine that plugs in: ``load(..., engine="dask")``).
 """
 
 from __future__ import annotations
@@ -21,48 +26,67 @@ from newsnb.io.loader import load, load_text
 __version__ = "0.1.0"
 
 # public name -> module that defines it, imported lazily on first access
-# (modules are named so that none shadows a public function: `newsnb.sample`
-# is a function, its module is `newsnb.synthetic`)
+# (no module is named like a public function: `newsnb.sample` is a function,
+# its module is `newsnb.synthetic`)
 _LAZY = {
-    "sample": "newsnb.synthetic",
-    "write_sample": "newsnb.synthetic",
-    "coverage": "newsnb.analysis",
-    "cooccurrence": "newsnb.analysis",
-    "gaps": "newsnb.analysis",
-    "stories": "newsnb.analysis",
     "Criteria": "newsnb.criteria",
-    "filter_articles": "newsnb.filtering",
-    "charts": "newsnb.charts",
-    "Explorer": "newsnb.explorer",
-    "read_selection": "newsnb.export",
-    "card": "newsnb.render",
-    "render": "newsnb.render",
-    "report": "newsnb.reporting",
-    "to_parquet": "newsnb.io.parquet",
+    "Explorer": "newsnb.app.explorer",
+    "card": "newsnb.viz.html",
+    "cooccurrence": "newsnb.analysis",
+    "coverage": "newsnb.analysis",
+    "filter_articles": "newsnb.analysis",
+    "gaps": "newsnb.analysis",
+    "histogram": "newsnb.analysis",
     "read_parquet": "newsnb.io.parquet",
+    "read_selection": "newsnb.export",
+    "report": "newsnb.viz.reporting",
+    "sample": "newsnb.synthetic",
+    "stories": "newsnb.analysis",
+    "to_parquet": "newsnb.io.parquet",
+    "write_sample": "newsnb.synthetic",
 }
+# public names that need an extra (`pip install "newsnb[dask]"`): resolvable, but
+# kept out of __all__ so that `from newsnb import *` works without the extra
+_EXTRAS = {"DaskCorpus": "newsnb.dask"}
+# namespaces: newsnb.charts.timeline(...), newsnb.analysis.ArticleIndex
+_MODULES = {"analysis": "newsnb.analysis", "charts": "newsnb.viz.charts"}
 
 __all__ = [
     "CacheWarning",
     "Corpus",
+    "Criteria",
+    "Explorer",
     "NewsnbError",
     "RecordError",
     "SourceError",
+    "card",
+    "cooccurrence",
+    "coverage",
+    "filter_articles",
+    "gaps",
+    "histogram",
     "load",
     "load_text",
-    *_LAZY,
+    "read_parquet",
+    "read_selection",
+    "report",
+    "sample",
+    "stories",
+    "to_parquet",
+    "write_sample",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
+    if name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+    elif name in _LAZY or name in _EXTRAS:
+        value = getattr(importlib.import_module({**_LAZY, **_EXTRAS}[name]), name)
+    else:
         raise AttributeError(f"module 'newsnb' has no attribute {name!r}")
-    module = importlib.import_module(module_name)
-    value = module if module_name == f"newsnb.{name}" else getattr(module, name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(_EXTRAS) | set(_MODULES))

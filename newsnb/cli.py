@@ -27,23 +27,26 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
 import newsnb
+from newsnb.analysis import ArticleIndex
+from newsnb.analysis.periods import AUTO
+from newsnb.analysis.periods import FREQS as PERIODS
 from newsnb.corpus import Corpus
-from newsnb.criteria import Criteria
-from newsnb.errors import SourceError
-from newsnb.export import FORMATS, write_table
+from newsnb.criteria import Criteria, unknown_names
+from newsnb.errors import SourceError, check_count
+from newsnb.export import format_of, write_table
 from newsnb.schema import TABLES
 
 __all__ = ["EXIT_OK", "EXIT_STRICT", "EXIT_USAGE", "build_parser", "main"]
 
 EXIT_OK, EXIT_STRICT, EXIT_USAGE = 0, 1, 2
-FREQS = ("AUTO", "D", "W", "M", "Q", "Y")  # as newsnb.analysis takes them (upper-cased)
+FREQS = tuple(f.upper() for f in (AUTO, *PERIODS))  # --freq is case-insensitive
 
 
 class UsageError(Exception):
@@ -54,41 +57,35 @@ class UsageError(Exception):
 
 
 def _date(text: str) -> str:
-    # Kept as text: filter_articles reads a bare date as the whole day (so --until is inclusive).
+    # Kept as text: the criteria read a bare date as its whole day (so --until is inclusive).
     try:
-        stamp = pd.Timestamp(text)
-    except (ValueError, TypeError):
-        stamp = pd.NaT
-    if stamp is pd.NaT:
+        Criteria(start=text)
+    except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; write it as YYYY-MM-DD (or a full ISO 8601 time)"
-        )
+        ) from None
     return text.strip()
 
 
-def _utc(text: str) -> pd.Timestamp:
-    stamp = pd.Timestamp(text)
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+def _whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            return check_count(int(text), "N", minimum=minimum)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a whole number >= {minimum}"
+            ) from None
+
+    return parse
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
-    return value
+def _number(
+    parser: argparse.ArgumentParser, flag: str, default: int | None, what: str, minimum: int = 0
+) -> None:
+    shown = f" (default: {default})" if default is not None else ""
+    parser.add_argument(flag, type=_whole(minimum), default=default, metavar="N", help=what + shown)
 
 
 def _load_options(parser: argparse.ArgumentParser, *, path_required: bool = True) -> None:
@@ -118,6 +115,44 @@ def _load_options(parser: argparse.ArgumentParser, *, path_required: bool = True
     )
 
 
+#: The subcommands' help texts: what ``newsnb COMMAND --help`` says.
+_COMMANDS: dict[str, dict[str, str]] = {
+    "info": {
+        "help": "records, dates, topics, providers, types, errors of a corpus",
+        "description": "Summarise a corpus: records, date range, topics, providers, types, "
+        "errors and warnings counts, and the first errors with their reasons.",
+        "epilog": "example: newsnb info news/ --json",
+    },
+    "report": {
+        "help": "write a standalone HTML coverage report",
+        "description": "Write one self-contained HTML file: summary numbers, every chart "
+        "(interactive, plotly.js embedded so it works offline), the top stories, the gaps, "
+        "and a searchable table of the records. It opens in any browser, no server needed.",
+        "epilog": "examples: newsnb report news/ -o report.html --since 2024-01-01 --topic AI; "
+        "newsnb report --sample 2000 -o sample.html",
+    },
+    "convert": {
+        "help": "write a table to .parquet, .csv or .jsonl",
+        "description": "Write one table of the corpus (articles by default) to OUT; the format "
+        "follows OUT's suffix: .parquet, .csv or .jsonl. Times are UTC; in CSV, lists and dicts "
+        "are JSON text and times ISO 8601; in JSONL they are native JSON values.",
+        "epilog": "example: newsnb convert news/ articles.parquet; "
+        "newsnb convert news/ errors.csv --table errors",
+    },
+    "sample": {
+        "help": "write the synthetic sample corpus",
+        "description": "Write N synthetic records (invented providers, *.example domains) "
+        "under OUT_DIR/YYYY/, a pure function of N and --seed.",
+        "epilog": "example: newsnb sample /tmp/sample -n 2000",
+    },
+}
+
+
+def _command(commands: Any, name: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(name, **_COMMANDS[name])
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``newsnb`` command (every subcommand has ``--help``)."""
     parser = argparse.ArgumentParser(
@@ -129,43 +164,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsnb {newsnb.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    info = commands.add_parser(
-        "info",
-        help="records, dates, topics, providers, types, errors of a corpus",
-        description="Summarise a corpus: records, date range, topics, providers, types, "
-        "errors and warnings counts, and the first errors with their reasons.",
-        epilog="example: newsnb info news/ --json",
-    )
+    info = _command(commands, "info")
     _load_options(info)
     info.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    info.add_argument(
-        "--top",
-        type=_count,
-        default=10,
-        metavar="N",
-        help="topics and providers to list (default: 10)",
-    )
-    info.add_argument(
-        "--errors", type=_count, default=10, metavar="N", help="first errors to list (default: 10)"
-    )
+    _number(info, "--top", 10, "topics and providers to list")
+    _number(info, "--errors", 10, "first errors to list")
     info.set_defaults(run=_info)
 
-    report = commands.add_parser(
-        "report",
-        help="write a standalone HTML coverage report",
-        description="Write one self-contained HTML file: summary numbers, every chart "
-        "(interactive, plotly.js embedded so it works offline), the top stories, the gaps, "
-        "and a searchable table of the records. It opens in any browser, no server needed.",
-        epilog="examples: newsnb report news/ -o report.html --since 2024-01-01 --topic AI; "
-        "newsnb report --sample 2000 -o sample.html",
-    )
+    report = _command(commands, "report")
     _load_options(report, path_required=False)
-    report.add_argument(
-        "--sample",
-        type=_positive,
-        metavar="N",
-        help="report on a synthetic sample corpus of N records instead of PATH",
-    )
+    _number(report, "--sample", None, "report on a synthetic corpus of N records, not PATH", 1)
     report.add_argument(
         "--seed", type=int, default=0, metavar="S", help="seed of --sample (default: %(default)s)"
     )
@@ -186,13 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="time bucket of the charts: day, week, month, quarter, year, or auto: the finest "
         "giving at most 200 buckets (default: auto)",
     )
-    report.add_argument(
-        "--top",
-        type=_positive,
-        default=15,
-        metavar="N",
-        help="topics, providers, stories and gaps shown (default: 15)",
-    )
+    _number(report, "--top", 15, "topics, providers, stories and gaps shown", 1)
     report.add_argument("--since", type=_date, metavar="DATE", help="keep records from DATE on")
     report.add_argument(
         "--until",
@@ -214,13 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="P",
         help="keep records from any of these providers (repeatable)",
     )
-    report.add_argument(
-        "--max-rows",
-        type=_count,
-        metavar="N",
-        default=5000,
-        help="most recent records in the searchable table (default: %(default)s)",
-    )
+    _number(report, "--max-rows", 5000, "most recent records in the searchable table")
     report.add_argument(
         "--cdn",
         action="store_true",
@@ -228,15 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(run=_report)
 
-    convert = commands.add_parser(
-        "convert",
-        help="write a table to .parquet, .csv or .jsonl",
-        description="Write one table of the corpus (articles by default) to OUT; the format "
-        "follows OUT's suffix: .parquet, .csv or .jsonl. Times are UTC; in CSV, lists and dicts "
-        "are JSON text and times ISO 8601; in JSONL they are native JSON values.",
-        epilog="example: newsnb convert news/ articles.parquet; "
-        "newsnb convert news/ errors.csv --table errors",
-    )
+    convert = _command(commands, "convert")
     _load_options(convert)
     convert.add_argument("out", type=Path, metavar="OUT", help="file to write")
     convert.add_argument(
@@ -247,17 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     convert.set_defaults(run=_convert)
 
-    sample = commands.add_parser(
-        "sample",
-        help="write the synthetic sample corpus",
-        description="Write N synthetic records (invented providers, *.example domains) "
-        "under OUT_DIR/YYYY/, a pure function of N and --seed.",
-        epilog="example: newsnb sample /tmp/sample -n 2000",
-    )
+    sample = _command(commands, "sample")
     sample.add_argument("out", type=Path, metavar="OUT_DIR", help="folder to write into")
-    sample.add_argument(
-        "-n", type=_count, default=2000, metavar="N", help="records (default: %(default)s)"
-    )
+    _number(sample, "-n", 2000, "records")
     sample.add_argument(
         "--seed", type=int, default=0, metavar="S", help="generator seed (default: 0)"
     )
@@ -359,7 +339,7 @@ def _account(args: argparse.Namespace, corpus: Corpus, *, listed: bool = False) 
     if errors.empty:
         return EXIT_OK
     if args.strict:
-        for row in errors.itertuples(index=False):
+        for row in cast("Iterable[Any]", errors.itertuples(index=False)):
             _err(_for_terminal(f"{_where(row.path, row.line, row.reason)}: {row.reason}"))
         _err(f"newsnb: {len(errors):,} file(s) could not be read (--strict: exit status 1)")
         return EXIT_STRICT
@@ -390,67 +370,9 @@ def _check_output(path: Path) -> None:
 # -- info ------------------------------------------------------------------------
 
 
-def corpus_info(corpus: Corpus, *, top: int = 10, errors: int = 10) -> dict[str, Any]:
-    """The facts ``newsnb info`` prints, as plain JSON-ready values.
-
-    Examples
-    --------
-    >>> import newsnb
-    >>> corpus = newsnb.load_text("---\\ntitle: Hi\\ntype: video\\ntopics: [AI]\\n---\\n")
-    >>> facts = corpus_info(corpus)
-    >>> facts["records"], facts["types"], facts["topics"]["top"]
-    (1, {'video': 1}, [{'name': 'AI', 'records': 1}])
-    """
-    articles = corpus.articles
-    dates = articles["published_at"].dropna()
-    per_topic = corpus.topics.drop_duplicates(["article_id", "topic"])["topic"]
-    return {
-        "source": corpus.source,
-        "records": len(articles),
-        "first_published": _iso(dates.min()) if len(dates) else None,
-        "last_published": _iso(dates.max()) if len(dates) else None,
-        "undated": int(articles["published_at"].isna().sum()),
-        "types": _counts(articles["type"]),
-        "topics": {"count": int(per_topic.nunique()), "top": _top(per_topic, top)},
-        "providers": {
-            "count": int(articles["provider_name"].nunique()),
-            "top": _top(articles["provider_name"], top),
-        },
-        "related": len(corpus.related),
-        "images": len(corpus.images),
-        "errors": len(corpus.errors),
-        "warnings": len(corpus.warnings),
-        "first_errors": [
-            {
-                "path": str(row.path),
-                "line": None if pd.isna(row.line) else int(row.line),
-                "reason": str(row.reason),
-            }
-            for row in corpus.errors.head(errors).itertuples(index=False)
-        ],
-    }
-
-
-def _iso(stamp: pd.Timestamp) -> str:
-    text = stamp.tz_convert("UTC").isoformat()
-    return text.replace("+00:00", "Z")
-
-
-def _counts(values: pd.Series) -> dict[str, int]:
-    counts = values.astype("string").fillna("(missing)").value_counts()
-    return {str(k): int(v) for k, v in counts.items()}
-
-
-def _top(values: pd.Series, n: int) -> list[dict[str, Any]]:
-    counts = values.dropna().astype("string").value_counts()
-    # ties in name order, so the output is stable across runs
-    counts = counts.sort_index().sort_values(ascending=False, kind="stable").head(n)
-    return [{"name": str(k), "records": int(v)} for k, v in counts.items()]
-
-
 def _info(args: argparse.Namespace) -> int:
     corpus = _load(args)
-    facts = corpus_info(corpus, top=args.top, errors=args.errors)
+    facts = corpus.info(top=args.top, errors=args.errors)
     if args.json:
         print(_for_terminal(json.dumps(facts, indent=2, ensure_ascii=False), keep_lines=True))
     else:
@@ -508,15 +430,13 @@ def _report(args: argparse.Namespace) -> int:
         corpus = _load(args)
         status = _account(args, corpus)
     criteria, kept = _criteria(corpus, args)
-    from newsnb.reporting import report
-
     title = args.title or (
         f"newsnb sample corpus ({args.sample:,} records)"
         if args.sample
         else f"Coverage of {args.path}"
     )
     try:
-        written = report(
+        written = newsnb.report(
             corpus,
             args.output,
             title=title,
@@ -539,15 +459,24 @@ def _criteria(corpus: Corpus, args: argparse.Namespace) -> tuple[Criteria | None
     """--since/--until/--topic/--provider as criteria checked against the corpus; the records kept."""
     if not (args.since or args.until or args.topic or args.provider):
         return None, len(corpus)
-    _check_names(corpus.topics["topic"], args.topic, "topic")
-    _check_names(corpus.articles["provider_name"], args.provider, "provider")
-    if args.since and args.until and _utc(args.since) > _utc(args.until):
-        raise UsageError(f"--since {args.since} is after --until {args.until}; swap them")
-    from newsnb.filtering import ArticleIndex
-
-    criteria = Criteria(
-        start=args.since, end=args.until, topics=args.topic, providers=args.provider
-    )
+    try:
+        criteria = Criteria(
+            start=args.since, end=args.until, topics=args.topic, providers=args.provider
+        )
+    except ValueError as exc:  # --since after --until
+        raise UsageError(f"--since/--until: {exc}") from None
+    known = {
+        "topics": corpus.topics["topic"].dropna().astype(str).unique(),
+        "providers": corpus.articles["provider_name"].dropna().astype(str).unique(),
+    }
+    for facet, (unknown, names) in unknown_names(criteria, known).items():
+        what = facet[:-1]  # the option: --topic, --provider
+        listed = sorted(names)
+        hint = ", ".join(listed[:20]) + (" ..." if len(listed) > 20 else "")
+        raise UsageError(
+            f"--{what} {', '.join(map(repr, unknown))} matches no {what} of the corpus "
+            f"(names are case-sensitive); {what}s are: {hint}"
+        )
     kept = int(ArticleIndex(corpus.articles).mask(criteria).sum())
     if not kept:
         words = "; ".join(criteria.describe())
@@ -555,29 +484,14 @@ def _criteria(corpus: Corpus, args: argparse.Namespace) -> tuple[Criteria | None
     return criteria, kept
 
 
-def _check_names(values: pd.Series, wanted: list[str] | None, what: str) -> None:
-    if not wanted:
-        return
-    known = set(values.dropna().astype(str))
-    unknown = [name for name in wanted if name not in known]
-    if unknown:
-        hint = ", ".join(sorted(known)[:20]) + (" ..." if len(known) > 20 else "")
-        raise UsageError(
-            f"--{what} {', '.join(map(repr, unknown))} matches no {what} of the corpus "
-            f"(names are case-sensitive); {what}s are: {hint}"
-        )
-
-
 # -- convert ---------------------------------------------------------------------
 
 
 def _convert(args: argparse.Namespace) -> int:
-    fmt = FORMATS.get(args.out.suffix.lower())
-    if fmt is None:
-        raise UsageError(
-            f"{args.out}: unknown output format {args.out.suffix or '(no suffix)'!r}; "
-            "end the name with .parquet, .csv or .jsonl"
-        )
+    try:
+        fmt = format_of(args.out)
+    except ValueError as exc:
+        raise UsageError(f"{args.out}: {exc}") from None
     _check_output(args.out)
     corpus = _load(args)
     status = _account(args, corpus)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,11 +13,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newsnb.errors import NewsnbError
-from newsnb.render import summary_html
 from newsnb.schema import SCHEMA, TABLES, arrow_text, empty_frame
 
-__all__ = ["Corpus", "link_related", "link_rows", "link_urls"]
+__all__ = ["HIDDEN_FIELDS", "Corpus", "link_related", "link_rows", "link_urls"]
 
+#: Fields never shown nor exported anywhere: ``secured`` is an opaque token of the
+#: source service.
+HIDDEN_FIELDS = frozenset({"secured"})
 _STR = pd.StringDtype()
 
 
@@ -69,13 +72,29 @@ class Corpus:
 
     @classmethod
     def from_frames(cls, frames: dict[str, pd.DataFrame], source: str | None = None) -> Corpus:
-        """Build a corpus from a dict of tables (missing tables are empty)."""
+        """Build a corpus from a dict of tables (missing tables are empty).
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> tables = newsnb.sample(20).frames()
+        >>> len(Corpus.from_frames({"articles": tables["articles"]}).related)
+        0
+        """
+        # not frames.get(t, empty_frame(t)): that builds an empty table for every one
         return cls(
             **{t: frames[t] if t in frames else empty_frame(t) for t in TABLES}, source=source
         )
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """The tables as a dict, in :data:`newsnb.schema.TABLES` order."""
+        """The tables as a dict, in :data:`newsnb.schema.TABLES` order.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> list(newsnb.sample(20).frames())
+        ['articles', 'related', 'topics', 'images', 'errors', 'warnings']
+        """
         return {table: getattr(self, table) for table in TABLES}
 
     def __len__(self) -> int:
@@ -96,6 +115,14 @@ class Corpus:
             ``related``, ``topics``, ``images`` and ``warnings`` restricted to the
             kept articles, ``related.in_corpus_id`` re-linked within them;
             ``errors`` (files, not articles) unchanged.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.sample(200)
+        >>> videos = corpus.subset(corpus.articles["type"] == "video")
+        >>> set(videos.articles["type"]), set(videos.images["article_id"]) <= set(videos.articles.index)
+        ({'video'}, True)
         """
         if isinstance(ids, pd.DataFrame):
             keep = ids.index
@@ -152,6 +179,52 @@ class Corpus:
             "warnings": len(self.warnings),
         }
 
+    def info(self, *, top: int = 10, errors: int = 10) -> dict[str, Any]:
+        """The facts ``newsnb info`` prints, as plain JSON-ready values.
+
+        Records, the first and last publication time (ISO 8601, UTC), undated
+        records, types, the ``top`` topics and providers with their counts
+        (ties in name order), related items, images, the numbers of errors and
+        warnings, and the first ``errors`` errors.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.load_text("---\\ntitle: Hi\\ntype: video\\ntopics: [AI]\\n---\\n")
+        >>> facts = corpus.info()
+        >>> facts["records"], facts["types"], facts["topics"]["top"]
+        (1, {'video': 1}, [{'name': 'AI', 'records': 1}])
+        """
+        articles = self.articles
+        dates = articles["published_at"].dropna()
+        per_topic = self.topics.drop_duplicates(["article_id", "topic"])["topic"]
+        first = self.errors.head(errors)
+        return {
+            "source": self.source,
+            "records": len(articles),
+            "first_published": _iso(dates.min()) if len(dates) else None,
+            "last_published": _iso(dates.max()) if len(dates) else None,
+            "undated": int(articles["published_at"].isna().sum()),
+            "types": _counts(articles["type"]),
+            "topics": {"count": int(per_topic.nunique()), "top": _top(per_topic, top)},
+            "providers": {
+                "count": int(articles["provider_name"].nunique()),
+                "top": _top(articles["provider_name"], top),
+            },
+            "related": len(self.related),
+            "images": len(self.images),
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "first_errors": [
+                {
+                    "path": str(path),
+                    "line": None if pd.isna(line) else int(line),
+                    "reason": str(why),
+                }
+                for path, line, why in zip(first["path"], first["line"].tolist(), first["reason"])
+            ],
+        }
+
     def __repr__(self) -> str:
         s = self.summary()
         text = (
@@ -167,7 +240,39 @@ class Corpus:
         return text
 
     def _repr_html_(self) -> str:
-        return summary_html(self.summary())
+        # every value escaped: topics and the source come from the records and the user
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(key)}</th>"
+            f"<td style='text-align:left'>{html.escape(_shown(value))}</td></tr>"
+            for key, value in self.summary().items()
+        )
+        caption = "<caption style='text-align:left'><b>newsnb.Corpus</b></caption>"
+        return f"<table class='newsnb-summary'>{caption}{rows}</table>"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _iso(stamp: pd.Timestamp) -> str:
+    text = stamp.tz_convert("UTC").isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    counts = values.astype("string").fillna("(missing)").value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def _top(values: pd.Series, n: int) -> list[dict[str, Any]]:
+    counts = values.dropna().astype("string").value_counts()
+    # ties in name order, so the output is stable across runs
+    counts = counts.sort_index().sort_values(ascending=False, kind="stable").head(n)
+    return [{"name": str(k), "records": int(v)} for k, v in counts.items()]
 
 
 def link_related(articles: pd.DataFrame, related: pd.DataFrame) -> pd.DataFrame:
@@ -185,7 +290,8 @@ def link_related(articles: pd.DataFrame, related: pd.DataFrame) -> pd.DataFrame:
         arrow_text(related["web_url"]),
     )
     related = related.copy()
-    related["in_corpus_id"] = _STR.__from_arrow__(owners)
+    text = _STR.__from_arrow__  # type: ignore[attr-defined]  # (pandas-stubs lack it)
+    related["in_corpus_id"] = text(owners)
     return related
 
 

@@ -1,7 +1,7 @@
 """What to keep: the one value that says which records a view of the corpus shows.
 
 A :class:`Criteria` is frozen and hashable.  The Explorer's state holds one,
-:func:`newsnb.filter_articles` and :meth:`newsnb.filtering.ArticleIndex.mask`
+:func:`newsnb.filter_articles` and :meth:`newsnb.analysis.filtering.ArticleIndex.mask`
 take one, the command line's ``--since/--until/--topic/--provider`` and
 :func:`newsnb.report` build one, and ``to_json`` / ``from_json`` carry one
 between sessions, so a view of the corpus can be saved, shared and
@@ -31,10 +31,19 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeAlias
 
-__all__ = ["FACETS", "Criteria", "check_names"]
+__all__ = [
+    "FACETS",
+    "Criteria",
+    "Moment",
+    "Names",
+    "Span",
+    "check_names",
+    "instant",
+    "unknown_names",
+]
 
 #: The criteria one facet sets, by facet name (``without(facet)`` clears them).
 FACETS: dict[str, tuple[str, ...]] = {
@@ -49,6 +58,13 @@ FACETS: dict[str, tuple[str, ...]] = {
 }
 #: Other spellings accepted as keywords (``filter_articles(type="video")``).
 ALIASES = {"type": "types"}
+#: What a date bound may be given as: a date (its whole day), a datetime (an
+#: instant; naive means UTC), or an ISO 8601 string of either.
+Moment: TypeAlias = dt.date | dt.datetime | str
+#: What names (topics, providers, types) may be given as: one, several, or none.
+Names: TypeAlias = str | Iterable[str] | None
+#: A score range, inclusive: (low, high), either side ``None`` (open).
+Span: TypeAlias = tuple[float | None, float | None]
 _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 _MODES = ("any", "all")
 
@@ -95,10 +111,10 @@ def _moment(value: Any, name: str) -> dt.date | dt.datetime | None:
         import pandas as pd  # only for the many spellings a timestamp can have
 
         try:
-            stamp = pd.Timestamp(value)
+            stamp: pd.Timestamp | None = pd.Timestamp(value)
         except (TypeError, ValueError):
-            stamp = pd.NaT
-        if stamp is pd.NaT:
+            stamp = None
+        if stamp is None or pd.isna(stamp):
             raise ValueError(
                 f"Criteria: {name}={value!r} is not a date; pass a date, a datetime "
                 "or an ISO string such as '2024-01-31'"
@@ -109,8 +125,14 @@ def _moment(value: Any, name: str) -> dt.date | dt.datetime | None:
     return moment.astimezone(dt.timezone.utc)
 
 
-def _instant(value: dt.date | dt.datetime, *, end: bool) -> dt.datetime:
-    """Where a bound falls on the time line; an end date reaches the next midnight."""
+def instant(value: dt.date | dt.datetime, *, end: bool) -> dt.datetime:
+    """Where a bound falls on the time line; an end date reaches the next midnight.
+
+    Examples
+    --------
+    >>> instant(dt.date(2024, 1, 31), end=True)
+    datetime.datetime(2024, 2, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    """
     if isinstance(value, dt.datetime):
         return value
     day = dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
@@ -151,7 +173,7 @@ def _score_range(value: Any, name: str) -> tuple[float | None, float | None] | N
     return (lo, hi)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, init=False)
 class Criteria:
     """Which records to keep: dates, topics, providers, types, published, scores, text.
 
@@ -188,6 +210,7 @@ class Criteria:
     True
     """
 
+    # the normalised values; __init__ takes the many spellings (see Moment, Names)
     start: dt.date | dt.datetime | None = None
     end: dt.date | dt.datetime | None = None
     topics: tuple[str, ...] = ()
@@ -195,39 +218,52 @@ class Criteria:
     providers: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     published: bool | None = None
-    quality: tuple[float | None, float | None] | None = None
-    heat: tuple[float | None, float | None] | None = None
+    quality: Span | None = None
+    heat: Span | None = None
     include_unscored: bool = True
     text: str = ""
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        start: Moment | None = None,
+        end: Moment | None = None,
+        topics: Names = (),
+        topic_mode: str = "any",
+        providers: Names = (),
+        types: Names = (),
+        published: bool | None = None,
+        quality: Sequence[float | None] | None = None,
+        heat: Sequence[float | None] | None = None,
+        include_unscored: bool = True,
+        text: str | None = "",
+    ) -> None:
         put = object.__setattr__
-        put(self, "start", _moment(self.start, "start"))
-        put(self, "end", _moment(self.end, "end"))
+        first, last = _moment(start, "start"), _moment(end, "end")
         if (
-            self.start is not None
-            and self.end is not None
-            and _instant(self.start, end=False) >= _instant(self.end, end=True)
+            first is not None
+            and last is not None
+            and instant(first, end=False) >= instant(last, end=True)
         ):
-            raise ValueError(f"Criteria: start={self.start} is after end={self.end}; swap them")
-        for name in ("topics", "providers", "types"):
-            put(self, name, _names(getattr(self, name), name))
-        if self.topic_mode not in _MODES:
-            raise ValueError(f"Criteria: topic_mode={self.topic_mode!r}; use 'any' or 'all'")
-        if self.published is not None:
-            published = _flag(self.published)
-            if published is None:
-                raise ValueError(f"Criteria: published={self.published!r}; use True, False or None")
-            put(self, "published", published)
-        put(self, "quality", _score_range(self.quality, "quality"))
-        put(self, "heat", _score_range(self.heat, "heat"))
-        unscored = _flag(self.include_unscored)
+            raise ValueError(f"Criteria: start={first} is after end={last}; swap them")
+        put(self, "start", first)
+        put(self, "end", last)
+        for name, value in (("topics", topics), ("providers", providers), ("types", types)):
+            put(self, name, _names(value, name))
+        if topic_mode not in _MODES:
+            raise ValueError(f"Criteria: topic_mode={topic_mode!r}; use 'any' or 'all'")
+        put(self, "topic_mode", topic_mode)
+        if published is not None:
+            flag = _flag(published)
+            if flag is None:
+                raise ValueError(f"Criteria: published={published!r}; use True, False or None")
+            published = flag
+        put(self, "published", published)
+        put(self, "quality", _score_range(quality, "quality"))
+        put(self, "heat", _score_range(heat, "heat"))
+        unscored = _flag(include_unscored)
         if unscored is None:
-            raise ValueError(
-                f"Criteria: include_unscored={self.include_unscored!r}; use True or False"
-            )
+            raise ValueError(f"Criteria: include_unscored={include_unscored!r}; use True or False")
         put(self, "include_unscored", unscored)
-        text = self.text
         if text is None:
             text = ""
         if not isinstance(text, str):
@@ -304,7 +340,13 @@ class Criteria:
         return not self.active()
 
     def active(self) -> list[str]:
-        """The facets that filter something, in :data:`FACETS` order."""
+        """The facets that filter something, in :data:`FACETS` order.
+
+        Examples
+        --------
+        >>> Criteria(text="chip", start="2024-01-01").active()
+        ['dates', 'text']
+        """
         defaults = Criteria()
         return [
             facet
@@ -408,14 +450,38 @@ def _text(value: dt.date | dt.datetime | None) -> str:
     return value.isoformat()
 
 
+def unknown_names(
+    criteria: Criteria, known: Mapping[str, Iterable[str]]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """The topics, providers or types ``criteria`` name that ``known`` lacks.
+
+    ``known`` maps ``"topics"``, ``"providers"``, ``"types"`` to the names that
+    exist; the result maps each facet with unknown names to (those names, the
+    known ones), for a message in the caller's words.
+
+    Examples
+    --------
+    >>> unknown_names(Criteria(topics=["AI", "Robots"]), {"topics": ["AI", "Cloud"]})
+    {'topics': (['Robots'], ['AI', 'Cloud'])}
+    """
+    found = {}
+    for facet, names in known.items():
+        listed = [str(n) for n in names]
+        have = set(listed)
+        missing = [n for n in getattr(criteria, facet) if n not in have]
+        if missing:
+            found[facet] = (missing, listed)
+    return found
+
+
 def check_names(
     criteria: Criteria, known: Mapping[str, Iterable[str]], *, where: str = "filter"
 ) -> None:
     """Raise ``ValueError`` if ``criteria`` name a topic, provider or type ``known`` lacks.
 
     ``known`` maps ``"topics"``, ``"providers"``, ``"types"`` to the names that
-    exist; the message suggests the closest ones (a typo would otherwise
-    silently show nothing).
+    exist (see :func:`unknown_names`); the message suggests the closest ones (a
+    typo would otherwise silently show nothing).
 
     Examples
     --------
@@ -424,15 +490,10 @@ def check_names(
     ...
     ValueError: filter: topics ['Portal'] not in this corpus (did you mean 'Portals'?); pass names from the topics list
     """
-    for facet, names in known.items():
-        wanted = getattr(criteria, facet)
-        names = [str(n) for n in names]
-        have = set(names)
-        missing = [n for n in wanted if n not in have]
-        if missing:
-            hint = difflib.get_close_matches(missing[0], names, n=3)
-            also = f" (did you mean {', '.join(map(repr, hint))}?)" if hint else ""
-            raise ValueError(
-                f"{where}: {facet} {missing!r} not in this corpus{also}; "
-                f"pass names from the {facet} list"
-            )
+    for facet, (missing, names) in unknown_names(criteria, known).items():
+        hint = difflib.get_close_matches(missing[0], names, n=3)
+        also = f" (did you mean {', '.join(map(repr, hint))}?)" if hint else ""
+        raise ValueError(
+            f"{where}: {facet} {missing!r} not in this corpus{also}; "
+            f"pass names from the {facet} list"
+        )

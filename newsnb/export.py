@@ -27,27 +27,59 @@ from typing import Any
 
 import pandas as pd
 
+from newsnb.corpus import HIDDEN_FIELDS
 from newsnb.io.codec import decode_json, encode_json
-from newsnb.render import HIDDEN_FIELDS
 from newsnb.schema import SCHEMA
 
-__all__ = ["FORMATS", "export_path", "read_selection", "write_table"]
+__all__ = [
+    "FORMATS",
+    "SELECTION_FORMATS",
+    "export_path",
+    "format_of",
+    "read_selection",
+    "write_table",
+]
 
 #: Output formats by file suffix.
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
+#: The formats of a selection (the Explorer's exports): those :func:`read_selection` reads.
+SELECTION_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
-def _format_of(path: Path, fmt: str | None) -> str:
+def format_of(
+    path: str | os.PathLike[str] | None,
+    fmt: str | None = None,
+    *,
+    formats: dict[str, str] = FORMATS,
+) -> str:
+    """The format to write ``path`` in: ``fmt`` if given, else the one its suffix names.
+
+    Raises ``ValueError`` naming the suffixes (or formats) ``formats`` allows.
+
+    Examples
+    --------
+    >>> format_of("a.CSV"), format_of("a.txt", "jsonl")
+    ('csv', 'jsonl')
+    >>> format_of("a.txt")
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot write 'a.txt': end the name with .parquet, .csv or .jsonl
+    """
+    kinds = list(dict.fromkeys(formats.values()))
     if fmt is not None:
-        if fmt not in set(FORMATS.values()):
-            raise ValueError(f"unknown format {fmt!r}; use parquet, csv or jsonl")
+        if fmt not in kinds:
+            raise ValueError(f"format={fmt!r}; use {_either([repr(k) for k in kinds])}")
         return fmt
-    found = FORMATS.get(path.suffix.lower())
+    found = formats.get(Path(path).suffix.lower()) if path is not None else None
     if found is None:
-        raise ValueError(
-            f"export: cannot write {path.name!r}; use a name ending in .csv, .parquet or .jsonl"
-        )
+        suffixes = [next(s for s, k in formats.items() if k == kind) for kind in kinds]
+        name = Path(path).name if path is not None else ""
+        raise ValueError(f"cannot write {name!r}: end the name with {_either(suffixes)}")
     return found
+
+
+def _either(options: list[str]) -> str:
+    return ", ".join(options[:-1]) + f" or {options[-1]}" if len(options) > 1 else options[0]
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], fmt: str | None = None) -> int:
@@ -70,7 +102,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], fmt: str | No
     ('a.md', ['AI', 'Robots'], False)
     """
     path = Path(path)
-    fmt = _format_of(path, fmt)
+    fmt = format_of(path, fmt)
     if frame.index.name == "article_id":
         frame = frame.reset_index()
     frame = frame.drop(columns=[c for c in frame.columns if c in HIDDEN_FIELDS])
@@ -80,7 +112,8 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], fmt: str | No
             out = frame.copy()
             for column in _object_columns(out):
                 if column == "topics":
-                    out[column] = [_text_list(v) for v in out[column]]
+                    lists = [_text_list(v) for v in out[column]]
+                    out[column] = pd.Series(lists, index=out.index, dtype=object)
                 else:  # dicts of any shape: pyarrow cannot type them all
                     out[column] = _json_column(out[column])
             out.to_parquet(tmp, index=False)
@@ -110,9 +143,7 @@ def export_path(fmt: str, folder: str | os.PathLike[str] | None = None) -> Path:
     >>> export_path("parquet", "/tmp").name.startswith("newsnb-selection-")
     True
     """
-    suffix = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}.get(fmt)
-    if suffix is None:
-        raise ValueError(f"format={fmt!r}; use 'csv' or 'parquet'")
+    suffix = f".{format_of(None, fmt, formats=SELECTION_FORMATS)}"
     base = Path.cwd() if folder is None else Path(folder)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     candidate = base / f"newsnb-selection-{stamp}{suffix}"
@@ -213,7 +244,8 @@ def read_selection(path: str | os.PathLike[str]) -> pd.DataFrame:
     if "article_id" in frame.columns:
         frame = frame.set_index("article_id")
     if "extra" in frame.columns:
-        frame["extra"] = [decode_json(v if isinstance(v, str) else None) for v in frame["extra"]]
+        extra = [decode_json(v if isinstance(v, str) else None) for v in frame["extra"]]
+        frame["extra"] = pd.Series(extra, index=frame.index, dtype=object)
     for column, dtype in SCHEMA["articles"].items():
         if column not in frame.columns or dtype is object:
             continue

@@ -14,7 +14,9 @@ import pandas as pd
 import pytest
 
 import newsnb
-from newsnb import _stories, analysis
+from newsnb import analysis
+from newsnb.analysis import counting
+from newsnb.analysis import syndication as _stories
 
 # -- tiny corpora written by hand ---------------------------------------------------------
 
@@ -249,8 +251,8 @@ def test_counts_of_parts_combine_into_the_counts_of_the_whole(real_corpus: newsn
     parts = [articles.iloc[:200], articles.iloc[200:450], articles.iloc[450:]]
     for by, freq in [("topic", "W"), ("provider_name", "M"), (None, "D"), ("type", None)]:
         column = analysis.group_column(articles, by)
-        combined = analysis._combine([analysis._count(part, column, freq) for part in parts])
-        result = analysis._finish(combined, by, freq, normalize=True, top=5)
+        combined = counting.combine([counting.count(part, column, freq) for part in parts])
+        result = counting.finish(combined, by, freq, normalize=True, top=5)
         whole = analysis.coverage(articles, by=by, freq=freq, normalize=True, top=5)
         pd.testing.assert_frame_equal(result, whole)
 

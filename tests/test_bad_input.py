@@ -213,6 +213,7 @@ def test_file_size_limit(tmp_path: Path) -> None:
     assert "max_file_size" in corpus.errors["reason"].iloc[0]
 
 
+@pytest.mark.slow
 def test_an_unreadable_file_is_an_errors_row() -> None:
     # the loads run without root's power to read anything
     top = Path(tempfile.mkdtemp(prefix="newsnb-unreadable-"))
@@ -289,6 +290,7 @@ records = st.fixed_dictionaries(
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 @given(record=records)
 def test_generated_records_round_trip(tmp_path: Path, record: dict) -> None:
     path = tmp_path / "r.md"
@@ -322,6 +324,7 @@ def test_generated_records_round_trip(tmp_path: Path, record: dict) -> None:
 @settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 @given(blobs=st.lists(st.binary(max_size=300), min_size=1, max_size=5))
 def test_arbitrary_bytes_never_raise_and_strict_matches_errors(
     tmp_path: Path, blobs: list[bytes]
@@ -375,6 +378,7 @@ def special_outcomes(special_folder: Path) -> dict[str, Outcome]:
     return {f"{o.mode}:{i}" if i >= len(MODES) else o.mode: o for i, o in enumerate(outcomes)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 def test_fifos_sockets_and_devices_never_hang_a_load(
     special_folder: Path, special_outcomes: dict[str, Outcome], mode: str
@@ -458,6 +462,7 @@ def crash_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcom
     return {o.mode: o for o in run_isolated([(mode, folder) for mode in MODES], timeout=120)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 def test_deep_nesting_and_alias_bombs_never_crash_a_load(
     crash_outcomes: dict[str, Outcome], mode: str
@@ -664,6 +669,7 @@ def test_a_folder_past_the_path_limit_is_an_errors_row(
     assert outcome.entries == len(reachable) + 2
 
 
+@pytest.mark.slow
 def test_a_folder_that_cannot_be_listed_is_an_errors_row() -> None:
     # one closed folder; the loads run without root's power to read anything
     top = Path(tempfile.mkdtemp(prefix="newsnb-denied-"))
@@ -697,6 +703,7 @@ def test_a_folder_that_cannot_be_listed_is_an_errors_row() -> None:
 INJECTED = "\x1b[2J\x1b]0;pwned\x07\x9b31m\u202eevil\nline"
 
 
+@pytest.mark.slow
 def test_the_command_prints_record_text_escaped(tmp_path: Path) -> None:
     folder = tmp_path / "records"
     folder.mkdir()

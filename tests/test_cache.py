@@ -211,6 +211,7 @@ def test_dates_and_nested_extras_come_back_from_the_cache(
     assert_same(newsnb.load(tmp_path / "r", cache=False), warm)
 
 
+@pytest.mark.slow
 def test_parallel_load_equals_serial(tmp_path: Path) -> None:
     newsnb.write_sample(tmp_path / "s", 2500, seed=3)
     (tmp_path / "s" / "zz-bad.md").write_text("no front matter")
@@ -229,6 +230,7 @@ print(len(c), len(c.errors), c.articles["title"].str.len().sum())
 """
 
 
+@pytest.mark.slow
 def test_two_processes_loading_the_same_folder(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     expected = newsnb.load(folder, cache=False)

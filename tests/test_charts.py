@@ -371,7 +371,7 @@ def test_auto_periods_follow_the_span_and_the_records(
     assert counts.attrs["freq"] == freq and len(counts) == bins
     fig = charts.timeline(articles)  # auto is the default
     assert len(fig.data[0].x) == bins
-    assert fig.layout.title.text == f"Records per {analysis._periods.FREQS[freq]}"
+    assert fig.layout.title.text == f"Records per {analysis.periods.FREQS[freq]}"
     assert fig.layout.xaxis.tickformat and "%H" not in fig.layout.xaxis.tickformat
 
 

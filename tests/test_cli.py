@@ -58,6 +58,7 @@ def broken_dir(tmp_path: Path, real_dir: Path) -> Path:
 # -- subprocess: every subcommand, the exit codes, as users run them ----------------
 
 
+@pytest.mark.slow
 def test_script_and_module_show_help_for_every_subcommand() -> None:
     top = run("--help", script=True)
     assert top.returncode == 0, top.stderr
@@ -68,6 +69,7 @@ def test_script_and_module_show_help_for_every_subcommand() -> None:
         assert f"usage: newsnb {command}" in sub.stdout
 
 
+@pytest.mark.slow
 def test_info_on_the_real_corpus(real_dir: Path, real_fields: list[dict]) -> None:
     result = run("info", real_dir, "--json", script=True)
     assert result.returncode == 0, result.stderr
@@ -89,6 +91,7 @@ def test_info_on_the_real_corpus(real_dir: Path, real_fields: list[dict]) -> Non
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_info_text_and_strict_exit_codes(broken_dir: Path) -> None:
     relaxed = run("info", broken_dir)
     assert relaxed.returncode == 0, relaxed.stderr
@@ -102,6 +105,7 @@ def test_info_text_and_strict_exit_codes(broken_dir: Path) -> None:
     assert "zz-no-front-matter.md" in strict.stderr and "front matter" in strict.stderr
 
 
+@pytest.mark.slow
 def test_missing_path_and_empty_folder_are_usage_errors(tmp_path: Path) -> None:
     missing = run("info", tmp_path / "no-such-folder")
     assert missing.returncode == 2
@@ -115,6 +119,7 @@ def test_missing_path_and_empty_folder_are_usage_errors(tmp_path: Path) -> None:
     assert not (tmp_path / "r.html").exists()
 
 
+@pytest.mark.slow
 def test_bad_options_exit_2_with_usage(tmp_path: Path) -> None:
     for args in (
         ["frobnicate"],
@@ -128,6 +133,7 @@ def test_bad_options_exit_2_with_usage(tmp_path: Path) -> None:
         assert "usage: newsnb" in result.stderr, args
 
 
+@pytest.mark.slow
 def test_sample_then_convert_then_report(tmp_path: Path) -> None:
     folder = tmp_path / "sample"
     made = run("sample", folder, "-n", "120", "--seed", "3")
@@ -148,6 +154,7 @@ def test_sample_then_convert_then_report(tmp_path: Path) -> None:
     assert html.read_text(encoding="utf-8").count('class="plotly-graph-div"') == 9
 
 
+@pytest.mark.slow
 def test_report_of_the_real_corpus_with_filters(
     tmp_path: Path, real_dir: Path, real_fields: list[dict]
 ) -> None:

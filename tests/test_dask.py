@@ -13,10 +13,15 @@ import pytest
 from distributed import Client, LocalCluster, get_task_stream
 
 import newsnb
-from newsnb import analysis, dask_backend
-from newsnb.dask_backend import DaskCorpus
+from newsnb import analysis
+from newsnb import dask as dask_backend
+from newsnb.dask import DaskCorpus
+from newsnb.dask import corpus as dask_corpus
 from newsnb.io.sources import FileRef
 from newsnb.schema import SCHEMA, TABLES
+
+# every test computes a task graph (some on a cluster): the full suite's, not the fast tier's
+pytestmark = pytest.mark.slow
 
 # -- fixtures ------------------------------------------------------------------------------
 
@@ -188,7 +193,7 @@ def test_nothing_is_parsed_until_computed(real_dir: Path, monkeypatch: pytest.Mo
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(dask_backend, "parse_files", fail)
+    monkeypatch.setattr(dask_corpus, "parse_files", fail)
     corpus = dask_backend.load(real_dir, files_per_partition=300)
     text = repr(corpus)
     assert text.startswith("DaskCorpus: 674 files from ")
@@ -231,7 +236,7 @@ def test_file_objects_are_parsed_from_their_bytes(real_dir: Path) -> None:
     ],
 )
 def test_batches_give_back_the_files_they_pack(refs: list[FileRef]) -> None:
-    assert dask_backend._Batch.of(refs).refs() == refs
+    assert dask_corpus._Batch.of(refs).refs() == refs
 
 
 def test_persist_keeps_the_same_tables(real_dask: DaskCorpus, real_corpus: newsnb.Corpus) -> None:
@@ -393,6 +398,7 @@ def test_aggregations_refuse_other_data() -> None:
 # -- on a cluster of worker processes -----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_on_a_local_cluster_the_tables_and_aggregates_are_the_same(
     client: Client,
     sample_dir: Path,
@@ -413,6 +419,7 @@ def test_on_a_local_cluster_the_tables_and_aggregates_are_the_same(
     assert parsed_on == set(client.scheduler_info()["workers"])
 
 
+@pytest.mark.slow
 def test_on_a_local_cluster_strict_raises_the_record_error(client: Client, tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("---\ntitle: Fine\n---\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("no front matter\n", encoding="utf-8")

@@ -20,7 +20,7 @@ from test_render import EVIL, GOOD, assert_inert
 import newsnb
 from newsnb import Criteria
 from newsnb.app import payload
-from newsnb.explorer import Explorer
+from newsnb.app.explorer import Explorer
 from newsnb.export import read_selection
 
 
@@ -329,8 +329,8 @@ def test_facets_on_a_hand_built_corpus() -> None:
         },
         index=["a", "b", "c", "d"],
     )
-    from newsnb.facets import facet_counts
-    from newsnb.filtering import ArticleIndex
+    from newsnb.analysis.facets import facet_counts
+    from newsnb.analysis.filtering import ArticleIndex
 
     index = ArticleIndex(articles)
     f = facet_counts(index, Criteria(topics=["AI"], quality=(6, None), include_unscored=False))

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import newsnb
+from newsnb.analysis.filtering import ArticleIndex, filter_articles, parse_query
 from newsnb.criteria import Criteria
-from newsnb.filtering import ArticleIndex, filter_articles, parse_query
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from _server import free_port, stop, wait_for_server
+
+pytestmark = pytest.mark.slow  # real kernels and servers: the full suite's, not the fast tier's
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))

@@ -15,7 +15,7 @@ import pyarrow.dataset as ds
 import pytest
 
 import newsnb
-from newsnb import dask_backend
+from newsnb import dask as dask_backend
 from newsnb.io.codec import decode_json, encode_json
 from newsnb.schema import TABLES
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import newsnb
-from newsnb.render import (
+from newsnb.viz.html import (
     HTMLFragment,
     card,
     card_html,
@@ -20,7 +20,6 @@ from newsnb.render import (
     raw_fields_html,
     related_html,
     safe_url,
-    status_html,
     video_url,
 )
 
@@ -277,7 +276,3 @@ def test_chip_format_date_status() -> None:
     assert format_date(pd.Timestamp("2024-03-01T23:30:00-02:00")) == "2024-03-02 01:30 UTC"
     assert format_date(pd.NaT) == "" and format_date(None) == ""
     assert format_date(pd.Timestamp("2024-03-01T10:00Z"), time=False) == "2024-03-01"
-    line = status_html(412, 20000, ["topics: <AI>"])
-    assert "".join(Markup(line).text).startswith("412 of 20,000 records")
-    assert "&lt;AI&gt;" in line
-    assert status_html(5, 5, []) == "<b>5</b> of 5 records"

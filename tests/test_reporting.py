@@ -12,8 +12,8 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 import newsnb
-from newsnb.reporting import report, report_html
 from newsnb.schema import typed_frame
+from newsnb.viz.reporting import report, report_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 N_CHARTS = (
@@ -185,13 +185,17 @@ def open_report(browser, path: Path):
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
     page.goto(path.resolve().as_uri())
+    # every chart drawn (plotly adds its SVG layers as it renders): the page's scripts have
+    # all run, so any error or request they cause has happened; then no request in flight
     page.wait_for_function(
-        f"document.querySelectorAll('.js-plotly-plot').length >= {N_CHARTS}", timeout=60_000
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {N_CHARTS}",
+        timeout=60_000,
     )
-    page.wait_for_timeout(500)  # let late errors or requests surface
+    page.wait_for_load_state("networkidle")
     return page, problems, requests
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @requires_chromium
 def test_sample_report_renders_offline_in_chromium(
@@ -226,6 +230,7 @@ def test_sample_report_renders_offline_in_chromium(
         page.close()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @requires_chromium
 def test_hostile_report_runs_nothing_in_chromium(browser, hostile_page: Path) -> None:

@@ -74,6 +74,7 @@ def _ours(text: str):
         return ("error", None)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not safe_yaml.fast_path_available(), reason="yaml-rs is not installed")
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
@@ -101,6 +102,7 @@ def test_known_differences_go_to_the_safe_loader(text: str) -> None:
     assert _ours(text) == _safe(text)
 
 
+@pytest.mark.slow
 def test_real_records_take_the_fast_path(real_dir) -> None:
     fast = 0
     files = sorted(real_dir.glob("*.md"))
@@ -204,6 +206,7 @@ for kind, make in KINDS.items():
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1])
 def test_no_deep_document_crashes_a_parser(seed: int) -> None:
     proc = subprocess.run(

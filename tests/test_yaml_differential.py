@@ -32,9 +32,10 @@ cases = st.builds(
     st.sampled_from(RECORDS),
     st.randoms(use_true_random=False),
 )
-pytestmark = pytest.mark.skipif(
-    not safe_yaml.fast_path_available(), reason="yaml-rs is not installed"
-)
+pytestmark = [
+    pytest.mark.skipif(not safe_yaml.fast_path_available(), reason="yaml-rs is not installed"),
+    pytest.mark.slow,
+]
 
 
 def test_every_real_record_is_a_seed() -> None:

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
-from newsnb import _periods
+from newsnb.analysis import periods
 from newsnb.criteria import Criteria
+from newsnb.errors import check_count
 
 __all__ = [
     "PERIODS",
@@ -54,7 +54,7 @@ SORTABLE: dict[str, bool] = {
     "heat": True,
 }
 #: Chart periods the analyst can pick ("auto": from the span of the dates).
-PERIODS = ("auto", *_periods.FREQS)
+PERIODS = ("auto", *periods.FREQS)
 _TOGGLED = ("topics", "providers", "types")
 _HISTORY = 50  # records the Back button remembers
 
@@ -104,8 +104,7 @@ class State:
             raise ValueError(f"sort={self.sort!r}; use one of {list(SORTABLE)}")
         if self.period not in PERIODS:
             raise ValueError(f"period={self.period!r}; use one of {list(PERIODS)}")
-        if self.page_size < 1:
-            raise ValueError(f"page_size={self.page_size!r}; pass a whole number >= 1")
+        check_count(self.page_size, "page_size", what="rows per page")
 
 
 class Rows(Protocol):
@@ -167,12 +166,12 @@ def snap(start: dt.date, end: dt.date, freq: str) -> tuple[dt.date, dt.date]:
     (datetime.date(2024, 3, 1), datetime.date(2024, 5, 31))
     """
     lo, hi = min(start, end), max(start, end)
-    if freq not in _periods.FREQS:
-        raise ValueError(f"freq={freq!r}; use one of {list(_periods.FREQS)}")
+    if freq not in periods.FREQS:
+        raise ValueError(f"freq={freq!r}; use one of {list(periods.FREQS)}")
     days = np.array([lo, hi], dtype="datetime64[D]").astype("datetime64[us]")
-    starts = _periods.period_start(days, freq)
+    starts = periods.period_start(days, freq)
     first = starts[0].astype("datetime64[D]").item()
-    after = _periods.shift(starts[1:], 1, freq)[0].astype("datetime64[D]").item()
+    after = periods.shift(starts[1:], 1, freq)[0].astype("datetime64[D]").item()
     return first, after - dt.timedelta(days=1)
 
 
@@ -279,8 +278,3 @@ def move(state: State, delta: int, rows: Rows) -> State:
 def toggle_raw(state: State) -> State:
     """*Show all fields* / *Hide fields* in the inspector."""
     return _replace(state, raw=not state.raw)
-
-
-def history_ids(state: State) -> Sequence[str]:
-    """The Back list, most recent first (for display)."""
-    return tuple(reversed(state.history))

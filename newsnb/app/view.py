@@ -106,7 +106,7 @@ def styles() -> str:
     return (_STATIC / "explorer.css").read_text(encoding="utf-8")
 
 
-class ExplorerView(anywidget.AnyWidget):  # type: ignore[misc]
+class ExplorerView(anywidget.AnyWidget):
     """The Explorer's widget: every part of the page as a trait, intents as messages.
 
     Parameters

@@ -15,7 +15,7 @@ from types import ModuleType
 __all__ = ["ENGINES", "plugin"]
 
 #: engine name -> the module that implements it (``None``: the core itself)
-ENGINES: dict[str, str | None] = {"pandas": None, "dask": "newsnb.dask_backend"}
+ENGINES: dict[str, str | None] = {"pandas": None, "dask": "newsnb.dask"}
 
 
 def plugin(engine: str) -> ModuleType | None:

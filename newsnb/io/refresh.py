@@ -220,7 +220,7 @@ def _links(
     articles = tables.arrow["articles"]
     if unknown.mean() > 0.25:  # most items anyway: link them all, in one hash join
         return link_rows(
-            *(_one(articles.column(c)) for c in ("web_url", "original_url")), _one(web)
+            _one(articles.column("web_url")), _one(articles.column("original_url")), _one(web)
         )
     # an item whose URL an article that came, went or changed has may link elsewhere
     # now; any other item's article is still there, unchanged, and still the first

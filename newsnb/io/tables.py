@@ -92,7 +92,7 @@ class Tables:
         )
 
     def __len__(self) -> int:
-        return self.arrow["articles"].num_rows
+        return int(self.arrow["articles"].num_rows)
 
     @classmethod
     def concat(cls, parts: Sequence[Tables]) -> Tables:

@@ -1,4 +1,4 @@
-"""Stories: groups of records that report the same story (:func:`stories`).
+"""Syndication: groups of records that report the same story (:func:`stories`).
 
 Records are linked through shared ``related`` URLs, a related URL that is
 itself a corpus article, or the same normalised title from two providers
@@ -15,9 +15,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsnb._data import Data, _codes, _distinct, _require, articles_of
+from newsnb.analysis.inputs import Data, articles_of, as_data, category_codes, distinct, require
 from newsnb.corpus import Corpus
 from newsnb.schema import arrow_text
+
+__all__ = ["stories"]
 
 
 def _url_keys(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
@@ -111,7 +113,7 @@ def _related_rows(articles: pd.DataFrame, related: pd.DataFrame) -> np.ndarray:
         listed = pa.array(related["article_id"].astype("string[pyarrow]").array)
         if pc.all(pc.fill_null(pc.equal(expected, listed), False)).as_py():
             return rows
-    return articles.index.get_indexer(related["article_id"])
+    return articles.index.get_indexer(pd.Index(related["article_id"]))
 
 
 def _link_keys(
@@ -153,17 +155,17 @@ def _link_keys(
         t_codes = _within(
             t_codes, articles["published_at"].to_numpy(dtype="datetime64[us]")[t_pos], title_window
         )
-    p_codes, p_names = _codes(articles["provider_name"])
+    p_codes, p_names = category_codes(articles["provider_name"])
     p_codes = p_codes[t_pos]
     known = p_codes >= 0
-    distinct = _distinct(t_codes[known] * (len(p_names) + 1) + p_codes[known])
+    title_providers = distinct(t_codes[known] * (len(p_names) + 1) + p_codes[known])
     n_titles = int(t_codes.max()) + 1 if len(t_codes) else 0
-    per_title = np.bincount(distinct // (len(p_names) + 1), minlength=n_titles)
+    per_title = np.bincount(title_providers // (len(p_names) + 1), minlength=n_titles)
     syndicated = per_title[t_codes] >= 2
     rec = np.concatenate([rec, t_pos[syndicated]])
     key = np.concatenate([url_codes, t_codes[syndicated] + n_url])
     n_keys = max(n_url + n_titles, 1)
-    edge = _distinct(rec * n_keys + key)
+    edge = distinct(rec * n_keys + key)
     rec, key = edge // n_keys, edge % n_keys
     degree = np.bincount(key, minlength=n_keys)
     linking = degree[key] >= 2  # a key held by one record links nothing
@@ -254,7 +256,7 @@ def stories(
 
     Parameters
     ----------
-    data : Corpus or DataFrame
+    data : Corpus, DataFrame or another articles table
     min_size : int
         Smallest number of records in a story.
     min_title_length : int
@@ -288,8 +290,9 @@ def stories(
     >>> int(story["size"]), story["providers"], story["records"], story["via"]
     (2, ['Daily', 'Wire'], ['b', 'a'], ['title'])
     """
+    data = as_data(data)
     articles = articles_of(data)
-    _require(articles, "title", "provider_name", "published_at")
+    require(articles, "title", "provider_name", "published_at")
     n = len(articles)
     window = None if title_window is None else pd.Timedelta(title_window)
     rec, key, degree, is_title, related_rec, related_url = _link_keys(
@@ -315,7 +318,7 @@ def stories(
     story_ids = labels[starts]
     ids = arrow_text(pd.Series(articles.index.take(member)))
     # providers of each story, in order of first appearance (one row per story and provider)
-    p_codes, p_names = _codes(articles["provider_name"])
+    p_codes, p_names = category_codes(articles["provider_name"])
     pairs = pd.DataFrame({"s": labels, "p": p_codes[member]}).drop_duplicates()
     pairs = pairs[pairs["p"].to_numpy() >= 0]
     lo = np.searchsorted(pairs["s"].to_numpy(), story_ids, side="left")
@@ -333,7 +336,7 @@ def stories(
         kinds = pd.DataFrame({"s": story_ids, "t": is_title[story_ids]})
     via_lo = np.searchsorted(kinds["s"].to_numpy(), story_ids, side="left")
     via = np.where(kinds["t"].to_numpy(), "title", "url")
-    listed = _distinct(label[related_rec] * width + related_url)
+    listed = distinct(label[related_rec] * width + related_url)
     n_related = np.bincount(listed[listed >= 0] // width, minlength=width)[story_ids]
     out = pd.DataFrame(
         {

@@ -1,4 +1,4 @@
-"""The Dask backend: the corpus tables as Dask DataFrames, parsed on the workers.
+"""The Dask corpus: the corpus tables as Dask DataFrames, parsed on the workers.
 
 ``newsnb.load(source, engine="dask")`` (or :func:`load` here) lists the files
 on the client, cuts the list into batches of ``files_per_partition`` files and
@@ -16,14 +16,13 @@ of the parsed articles, one task combines them into a url -> id table in
 corpus order, and every ``related`` partition is linked against that table
 with the precedence of :func:`newsnb.corpus.link_related` (the pandas backend's).
 
-The aggregations :func:`coverage`, :func:`cooccurrence` and :func:`gaps` count
-per partition on the cluster and bring back only the counts;
-:mod:`newsnb.analysis` finishes them (zero-fill, top/other, shares) exactly as
-for a pandas corpus.
+The aggregations count such a corpus on the cluster through the engine of
+:mod:`newsnb.dask.engine`.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 import operator
 import uuid
@@ -40,24 +39,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from dask.dataframe.utils import clear_known_categories
 
-from newsnb import _periods, analysis
 from newsnb.corpus import Corpus
+from newsnb.errors import check_count
 from newsnb.io.chunks import parse_files
 from newsnb.io.files import DEFAULT_MAX_FILE_SIZE
 from newsnb.io.sources import FileRef, SourceLike, resolve
-from newsnb.render import escape
-from newsnb.schema import TABLES, empty_frame, retype
+from newsnb.schema import TABLES, arrow_text, empty_frame, retype
 
-__all__ = [
-    "DEFAULT_FILES_PER_PARTITION",
-    "DaskCorpus",
-    "cooccurrence",
-    "coverage",
-    "gaps",
-    "is_dask",
-    "load",
-    "table_meta",
-]
+__all__ = ["DEFAULT_FILES_PER_PARTITION", "DaskCorpus", "is_dask", "load", "table_meta"]
 
 #: Files parsed by one task (one partition of every table).  A batch of 2,000
 #: typical records takes about a second to parse and ~50 MB while parsing.
@@ -136,11 +125,8 @@ def _urls(articles: pd.DataFrame) -> tuple[_Pairs, _Pairs]:
     """One partition's (URL, id) pairs: web URLs, then original URLs not among them."""
     ids = pa.array(articles.index.to_numpy(dtype=object), type=pa.large_string())
 
-    def column(name: str) -> pa.Array:
-        return pa.array(articles[name].to_numpy(dtype=object, na_value=None), pa.large_string())
-
-    web = _first(column("web_url"), ids)
-    original = _first(column("original_url"), ids)
+    web = _first(arrow_text(articles["web_url"]), ids)
+    original = _first(arrow_text(articles["original_url"]), ids)
     # a URL that is some article's web URL links there whatever the original URLs say
     other = pc.invert(pc.is_in(original[0], value_set=web[0]))
     return web, (original[0].filter(other), original[1].filter(other))
@@ -159,7 +145,8 @@ def _links(parts: list[tuple[_Pairs, _Pairs]]) -> pd.Series:
     urls, ids = _first(
         pa.concat_arrays([u for u, _ in pairs]), pa.concat_arrays([i for _, i in pairs])
     )
-    return pd.Series(_STR.__from_arrow__(ids), index=pd.Index(_STR.__from_arrow__(urls)))
+    text = _STR.__from_arrow__  # type: ignore[attr-defined]  # (pandas-stubs lack it)
+    return pd.Series(text(ids), index=pd.Index(text(urls)))
 
 
 def _link(related: pd.DataFrame, links: pd.Series) -> pd.DataFrame:
@@ -171,7 +158,7 @@ def _link(related: pd.DataFrame, links: pd.Series) -> pd.DataFrame:
     if related.empty:
         return related
     related = related.copy()
-    related["in_corpus_id"] = pd.array(related["web_url"].map(links), dtype=_STR)
+    related["in_corpus_id"] = related["web_url"].map(links).astype(_STR)
     return related
 
 
@@ -210,8 +197,8 @@ class DaskCorpus:
     Examples
     --------
     >>> import newsnb
-    >>> corpus = newsnb.dask_backend.load("../shared/corpora/powerapps-news",
-    ...                                   files_per_partition=300)
+    >>> corpus = newsnb.load("../shared/corpora/powerapps-news", engine="dask",
+    ...                      files_per_partition=300)
     >>> corpus
     DaskCorpus: 674 files from ../shared/corpora/powerapps-news in 3 partitions (lazy: ...)
     >>> corpus.articles.npartitions
@@ -237,7 +224,15 @@ class DaskCorpus:
     _length: int | None = field(default=None, init=False)
 
     def frames(self) -> dict[str, dd.DataFrame]:
-        """The tables as a dict, in :data:`newsnb.schema.TABLES` order."""
+        """The tables as a dict, in :data:`newsnb.schema.TABLES` order.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.load("../shared/corpora/seeds", pattern="*.txt", engine="dask")
+        >>> list(corpus.frames()) == list(newsnb.load_text("---\\ntitle: x\\n---\\n").frames())
+        True
+        """
         return {table: getattr(self, table) for table in TABLES}
 
     @property
@@ -250,6 +245,13 @@ class DaskCorpus:
 
         The result equals ``newsnb.load(source)``: the same rows in the same
         order, the same dtypes and categories.  ``kwargs`` go to :func:`dask.compute`.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.load("../shared/corpora/seeds", pattern="*.txt", engine="dask")
+        >>> corpus.compute().articles.index.tolist()
+        ['000_0a11965b53a2d29e.txt', '004_8888327907d4a66b.txt']
         """
         computed = dask.compute(*self.frames().values(), **kwargs)
         # retype gives every categorical the categories of the whole table (one
@@ -261,7 +263,15 @@ class DaskCorpus:
         return Corpus.from_frames(frames, source=self.source)
 
     def persist(self, **kwargs: Any) -> DaskCorpus:
-        """Parse once and keep the tables in the cluster's memory (:func:`dask.persist`)."""
+        """Parse once and keep the tables in the cluster's memory (:func:`dask.persist`).
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.load("../shared/corpora/seeds", pattern="*.txt", engine="dask")
+        >>> len(corpus.persist().related.compute()) == len(corpus.compute().related)
+        True
+        """
         persisted = dask.persist(*self.frames().values(), **kwargs)
         return replace(self, **dict(zip(TABLES, persisted)), _batches=None, _links=None)
 
@@ -279,6 +289,16 @@ class DaskCorpus:
 
         Returns ``None`` for a corpus not built by :func:`load` (read from
         Parquet, or persisted): use its tables' partitions as they are.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> corpus = newsnb.load("../shared/corpora/seeds", pattern="*.txt", engine="dask")
+        >>> def rows(tables, number, first_file):
+        ...     return number, first_file, len(tables["articles"])
+        >>> import dask
+        >>> dask.compute(*corpus.map_batches(rows))
+        ((0, 0, 2),)
         """
         if self._batches is None:
             return None
@@ -304,7 +324,7 @@ class DaskCorpus:
         )
 
     def _repr_html_(self) -> str:
-        return f"<p>{escape(repr(self))}</p>"
+        return f"<p>{html.escape(repr(self))}</p>"
 
 
 def _run_batch(
@@ -403,18 +423,13 @@ def load(
             f"load(engine='dask') does not take {sorted(kwargs)}: on Dask the cluster parses "
             "in parallel and nothing is cached; drop these arguments"
         )
-    if (
-        isinstance(files_per_partition, bool)
-        or not isinstance(files_per_partition, (int, np.integer))
-        or files_per_partition < 1
-    ):
-        raise ValueError(
-            f"files_per_partition={files_per_partition!r}: pass a positive whole number "
-            f"(default {DEFAULT_FILES_PER_PARTITION:,})"
-        )
+    step = check_count(
+        files_per_partition,
+        "files_per_partition",
+        what=f"files per partition, default {DEFAULT_FILES_PER_PARTITION:,}",
+    )
     found = resolve(source, pattern)
     refs, label = found.refs, found.label
-    step = int(files_per_partition)
     offsets = tuple(range(0, len(refs), step)) or (0,)
     batches = [_Batch.of(refs[start : start + step]) for start in offsets]
     divisions = None
@@ -471,190 +486,4 @@ def load(
         offsets=offsets,
         _batches=tuple(parsed),
         _links=links,
-    )
-
-
-# -- aggregations on the cluster -----------------------------------------------------------
-
-
-def _articles(data: Any) -> dd.DataFrame:
-    if isinstance(data, DaskCorpus):
-        return data.articles
-    if isinstance(data, dd.DataFrame):
-        return data
-    raise TypeError(
-        f"expected a DaskCorpus or a Dask articles DataFrame, got {type(data).__name__}"
-    )
-
-
-def _counts(articles: dd.DataFrame, column: str | None, freq: str | None) -> Any:
-    """Count per partition on the workers; return the combined (small) counts."""
-    needed = [c for c in ("published_at", "topics", column) if c and c in articles.columns]
-    if column == analysis.TOPIC:
-        needed = [c for c in needed if c != analysis.TOPIC]
-    parts = articles[needed].to_delayed() if needed else articles.to_delayed()
-    count = dask.delayed(analysis._count, pure=True)
-    counts = [count(p, column, freq) for p in parts]
-    combined = dask.delayed(analysis._combine, pure=True)(counts).compute()
-    if combined.periods is None and combined.groups is None:
-        # no key: one count per partition, to be added up
-        combined = replace(combined, counts=combined.counts.sum(keepdims=True))
-    return combined
-
-
-def coverage(
-    data: DaskCorpus | dd.DataFrame,
-    by: str | None = None,
-    freq: str | None = None,
-    normalize: bool = False,
-    top: int | None = None,
-) -> pd.DataFrame:
-    """:func:`newsnb.coverage` of a Dask corpus, counted on the cluster.
-
-    Each partition is counted where it is parsed; only the (period, group)
-    counts travel to the client, where :mod:`newsnb.analysis` zero-fills them,
-    keeps the ``top`` groups and normalises, exactly as for a pandas corpus.
-
-    Examples
-    --------
-    >>> corpus = load("../shared/corpora/powerapps-news", files_per_partition=300)
-    >>> coverage(corpus, by="type")
-          type  count
-    0  article    662
-    1    video     12
-    """
-    articles = _articles(data)
-    column = analysis.group_column(articles._meta, by)
-    freq = _periods.check_freq(freq)
-    top = analysis._check_top(top)
-    if freq is not None:
-        analysis._require(articles._meta, "published_at")
-    return analysis._finish(_counts(articles, column, freq), by, freq, normalize, top)
-
-
-def _compress(articles: pd.DataFrame, column: str | None, freq: str | None) -> pd.DataFrame:
-    """One partition's records as distinct (period, group) pairs and how many records share each.
-
-    ``group`` is the record's value of ``column``, or its topics as a tuple;
-    records without a date or a group keep a missing value, so that the
-    aggregations still count them as missing.
-    """
-    keys: dict[str, Any] = {}
-    if freq is not None:
-        times = _periods.utc_values(articles["published_at"])
-        starts = np.full(len(times), np.datetime64("NaT"), dtype="datetime64[us]")
-        dated = ~np.isnat(times)
-        starts[dated] = _periods.period_start(times[dated], freq)
-        keys["period"] = starts
-    if column == analysis.TOPIC:
-        keys["group"] = [tuple(topics) for topics in articles["topics"]]
-    elif column is not None:
-        keys["group"] = articles[column].to_numpy(dtype=object, na_value=None)
-    if not keys:
-        return pd.DataFrame({"n": [len(articles)]}, dtype="int64")
-    frame = pd.DataFrame(keys)
-    return frame.groupby(list(keys), dropna=False, sort=False).size().rename("n").reset_index()
-
-
-def _add(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    frame = pd.concat(parts, ignore_index=True)
-    keys = [c for c in frame.columns if c != "n"]
-    if not keys:
-        return frame[["n"]].sum().to_frame().T
-    return frame.groupby(keys, dropna=False, sort=False)["n"].sum().reset_index()
-
-
-def _expand(combined: pd.DataFrame, meta: pd.DataFrame, column: str | None) -> pd.DataFrame:
-    """An articles frame with one row per record and only the columns that were counted.
-
-    Rows repeat references to a few distinct values, so a million records
-    cost ~16 MB here, whatever the size of the records themselves.
-    """
-    counts = combined["n"].to_numpy(dtype="int64")
-    columns: dict[str, Any] = {}
-    if "period" in combined:
-        periods = np.repeat(combined["period"].to_numpy(dtype="datetime64[us]"), counts)
-        columns["published_at"] = pd.DatetimeIndex(periods).tz_localize("UTC")
-    if column == analysis.TOPIC:
-        lists = np.empty(len(combined), dtype=object)
-        lists[:] = [list(t) for t in combined["group"]]
-        columns["topics"] = np.repeat(lists, counts)
-    elif column is not None:
-        values = np.repeat(combined["group"].to_numpy(dtype=object), counts)
-        dtype = meta[column].dtype
-        columns[column] = (
-            pd.Categorical(values)
-            if isinstance(dtype, pd.CategoricalDtype)
-            else pd.array(values, dtype=dtype)
-        )
-    return pd.DataFrame(columns)
-
-
-def _gathered(data: Any, column: str | None, freq: str | None) -> pd.DataFrame:
-    """The counted columns of every record, compressed on the cluster, expanded here."""
-    articles = _articles(data)
-    needed = ["published_at"] if freq is not None else []
-    needed += ["topics"] if column == analysis.TOPIC else [column] if column else []
-    parts = articles[needed].to_delayed() if needed else articles.to_delayed()
-    compress = dask.delayed(_compress, pure=True)
-    combined = dask.delayed(_add, pure=True)([compress(p, column, freq) for p in parts]).compute()
-    return _expand(combined, articles._meta, column)
-
-
-def cooccurrence(data: DaskCorpus | dd.DataFrame, top: int | None = None) -> pd.DataFrame:
-    """:func:`newsnb.cooccurrence` of a Dask corpus, counted on the cluster.
-
-    Each partition is reduced to its distinct topic lists and how many records
-    carry each; only those come back, and :func:`newsnb.analysis.cooccurrence`
-    runs on them.
-
-    Examples
-    --------
-    >>> corpus = load("../shared/corpora/powerapps-news", files_per_partition=300)
-    >>> cooccurrence(corpus, top=2)[["topic_a", "topic_b", "count"]]
-          topic_a     topic_b  count
-    0  Power Apps  Power Apps    674
-    1  Power Apps     Portals     40
-    2     Portals  Power Apps     40
-    3     Portals     Portals     40
-    """
-    articles = _articles(data)
-    analysis._require(articles._meta, "topics")
-    analysis._check_top(top)
-    return analysis.cooccurrence(_gathered(articles, analysis.TOPIC, None), top=top)
-
-
-def gaps(
-    data: DaskCorpus | dd.DataFrame,
-    by: str | None = "provider",
-    freq: str = "W",
-    quiet_periods: int | None = 4,
-    min_periods: int = 1,
-) -> pd.DataFrame:
-    """:func:`newsnb.gaps` of a Dask corpus, counted on the cluster.
-
-    Each partition is reduced to (period, group) pairs and how many records
-    fall in each; only those come back, and :func:`newsnb.analysis.gaps` runs
-    on them.
-
-    Examples
-    --------
-    >>> corpus = load("../shared/corpora/powerapps-news", files_per_partition=300)
-    >>> gaps(corpus, by=None, freq="M")[["kind", "start", "periods"]].head(2)
-      kind                     start  periods
-    0  gap 2019-09-01 00:00:00+00:00        1
-    1  gap 2019-11-01 00:00:00+00:00        6
-    """
-    articles = _articles(data)
-    column = analysis.group_column(articles._meta, by)
-    checked = _periods.check_freq(freq)
-    if checked is None:
-        raise ValueError("gaps needs a period: pass freq='D', 'W', 'M', 'Q' or 'Y'")
-    analysis._require(articles._meta, "published_at")
-    # checked here too, so that a bad argument fails before the cluster works
-    analysis._check_top(quiet_periods, "quiet_periods", "periods")
-    analysis._check_top(min_periods, "min_periods", "periods")
-    gathered = _gathered(articles, column, checked)
-    return analysis.gaps(
-        gathered, by=by, freq=checked, quiet_periods=quiet_periods, min_periods=min_periods
     )

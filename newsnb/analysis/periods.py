@@ -21,6 +21,7 @@ __all__ = [
     "period_count",
     "period_range",
     "period_start",
+    "require_freq",
     "shift",
     "tick_format",
     "utc_values",
@@ -53,6 +54,21 @@ def check_freq(freq: str | None) -> str | None:
             f"span of the dates) or one of {valid} (day, week starting Monday, month, quarter, year)"
         )
     return canonical
+
+
+def require_freq(freq: str | None, what: str) -> str:
+    """A checked ``freq`` that is not ``None``: ``what`` (a chart, an aggregation) needs a period.
+
+    Examples
+    --------
+    >>> require_freq(None, "gaps")
+    Traceback (most recent call last):
+    ...
+    ValueError: gaps needs a period: pass freq='auto', 'D', 'W', 'M', 'Q' or 'Y'
+    """
+    if freq is None:
+        raise ValueError(f"{what} needs a period: pass freq='auto', 'D', 'W', 'M', 'Q' or 'Y'")
+    return freq
 
 
 def period_count(first: np.datetime64, last: np.datetime64, freq: str) -> int:
@@ -145,8 +161,7 @@ def shift(starts: np.ndarray, n: int, freq: str) -> np.ndarray:
 def period_range(first: np.datetime64, last: np.datetime64, freq: str) -> np.ndarray:
     """Every period start from ``first`` to ``last`` (both period starts), inclusive."""
     unit, step = _UNIT[freq]
-    lo = np.datetime64(first, unit)
-    hi = np.datetime64(last, unit)
+    lo, hi = np.array([first, last], dtype=f"datetime64[{unit}]")
     return np.arange(lo, hi + 1, step).astype("datetime64[us]")
 
 

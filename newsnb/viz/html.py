@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from newsnb.corpus import HIDDEN_FIELDS
 from newsnb.errors import NewsnbError
 
 if TYPE_CHECKING:
     from newsnb.corpus import Corpus
 
 __all__ = [
-    "HIDDEN_FIELDS",
     "HTMLFragment",
     "card",
     "card_html",
@@ -34,8 +34,7 @@ __all__ = [
     "raw_fields_html",
     "related_html",
     "safe_url",
-    "status_html",
-    "summary_html",
+    "table_html",
     "video_url",
 ]
 
@@ -93,23 +92,6 @@ def link(url: Any, text: Any = None) -> str:
     return f'<a href="{escape(href)}" target="_blank" rel="noopener noreferrer">{label}</a>'
 
 
-def summary_html(summary: dict[str, Any]) -> str:
-    """A small HTML table of :meth:`newsnb.Corpus.summary` (all values escaped)."""
-    rows = "".join(
-        f"<tr><th style='text-align:left'>{escape(key)}</th><td style='text-align:left'>{escape(_fmt(value))}</td></tr>"
-        for key, value in summary.items()
-    )
-    return f"<table class='newsnb-summary'><caption style='text-align:left'><b>newsnb.Corpus</b></caption>{rows}</table>"
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
 # -- record cards ------------------------------------------------------------------------------
 
 
@@ -132,8 +114,6 @@ _CHIP = (
 _MUTED = "opacity:0.75;font-size:0.9em"
 _WRAP = "white-space:normal;overflow-wrap:anywhere;word-break:normal"
 _TITLE_LINK_FIELDS = ("web_url", "original_url", "amp_url", "cdn_amp_url")
-#: Fields never rendered anywhere: ``secured`` is an opaque token of the source service.
-HIDDEN_FIELDS = frozenset({"secured"})
 
 
 def chip(text: Any) -> str:
@@ -147,19 +127,37 @@ def chip(text: Any) -> str:
     return f'<span class="newsnb-chip" style="{_CHIP}">{escape(text)}</span>'
 
 
-def format_date(value: Any, *, time: bool = True) -> str:
-    """``YYYY-MM-DD HH:MM UTC`` (or the date alone); ``""`` when missing.
+def format_date(value: Any, *, time: bool = True, zone: bool = True) -> str:
+    """``YYYY-MM-DD HH:MM UTC`` (or the date alone; ``zone=False``: without "UTC", for
+    a column whose heading says it); ``""`` when missing.
 
     Examples
     --------
     >>> format_date(pd.Timestamp("2024-03-01T09:30:00Z"))
     '2024-03-01 09:30 UTC'
+    >>> format_date(pd.Timestamp("2024-03-01T09:30:00Z"), zone=False)
+    '2024-03-01 09:30'
     """
     if value is None or pd.isna(value):
         return ""
     stamp = pd.Timestamp(value)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return stamp.strftime("%Y-%m-%d %H:%M UTC" if time else "%Y-%m-%d")
+    if not time:
+        return stamp.strftime("%Y-%m-%d")
+    return stamp.strftime("%Y-%m-%d %H:%M UTC" if zone else "%Y-%m-%d %H:%M")
+
+
+def table_html(headers: Sequence[str], rows: Iterable[Sequence[str]], *, cls: str = "") -> str:
+    """An HTML table: ``headers`` are escaped here, ``rows`` hold cells already escaped.
+
+    Examples
+    --------
+    >>> table_html(["<b>"], [[escape("<i>")]])
+    '<table class=""><thead><tr><th>&lt;b&gt;</th></tr></thead><tbody><tr><td>&lt;i&gt;</td></tr></tbody></table>'
+    """
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 class _SourceFinder(HTMLParser):
@@ -214,7 +212,7 @@ def _field_text(value: Any) -> str:
     return str(value)
 
 
-def raw_fields_html(article: Mapping[str, Any], article_id: Any = None) -> str:
+def raw_fields_html(article: Mapping[Hashable, Any], article_id: Any = None) -> str:
     """Every field of one article as an escaped two-column table (``secured`` left out).
 
     Examples
@@ -223,7 +221,7 @@ def raw_fields_html(article: Mapping[str, Any], article_id: Any = None) -> str:
     >>> "&lt;i&gt;x&lt;/i&gt;" in html_, "token" in html_
     (True, False)
     """
-    rows = [] if article_id is None else [("article_id", article_id)]
+    rows: list[tuple[Hashable, Any]] = [] if article_id is None else [("article_id", article_id)]
     rows += [(k, v) for k, v in article.items() if k not in HIDDEN_FIELDS]
     body = "".join(
         f"<tr><th style='text-align:left;vertical-align:top;padding:2px 8px 2px 0;white-space:nowrap'>"
@@ -287,7 +285,7 @@ def related_html(related: pd.DataFrame | None, *, open_in_place: bool = False) -
 
 
 def card_html(
-    article: Mapping[str, Any],
+    article: Mapping[Hashable, Any],
     article_id: Any = None,
     *,
     related: pd.DataFrame | None = None,
@@ -334,7 +332,7 @@ def card_html(
         escape(format_date(get("published_at"))),
         escape(get("type")),
         f"quality {escape(get('quality'))}" if _present(get("quality")) else "",
-        {True: "published", False: "unpublished"}.get(_bool(get("published")), ""),
+        _published(get("published")),
     ]
     topics = get("topics")
     topics = list(topics) if isinstance(topics, (list, tuple, np.ndarray)) else []
@@ -375,8 +373,10 @@ def _present(value: Any) -> bool:
     return value is not None and not (np.ndim(value) == 0 and pd.isna(value)) and value != ""
 
 
-def _bool(value: Any) -> bool | None:
-    return None if value is None or pd.isna(value) else bool(value)
+def _published(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return "published" if value else "unpublished"
 
 
 def card(
@@ -424,16 +424,3 @@ def card(
         items = corpus.related[corpus.related["article_id"].to_numpy() == article_id]
         items = items.sort_values("position")
     return HTMLFragment(card_html(article, article_id, related=items, raw=raw))
-
-
-def status_html(matching: int, total: int, phrases: list[str]) -> str:
-    """The Explorer's status line: ``412 of 20,000 records`` and the active filters.
-
-    Examples
-    --------
-    >>> status_html(412, 20000, ["text: <b>"])
-    "<b>412</b> of 20,000 records <span ...> · text: &lt;b&gt;</span>"
-    """
-    filters = "".join(f" · {escape(p)}" for p in phrases)
-    tail = f" <span style='{_MUTED}'>{filters}</span>" if filters else ""
-    return f"<b>{matching:,}</b> of {total:,} records{tail}"

@@ -21,25 +21,26 @@ Everything the page does can be done from code on the same object
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from newsnb.app import payload, state
+from newsnb.app import chart_payload, payload, state
 from newsnb.app.state import State
 from newsnb.app.view import ExplorerView
 from newsnb.corpus import Corpus
 from newsnb.criteria import Criteria, check_names
 from newsnb.errors import NewsnbError
-from newsnb.export import export_path, read_selection, write_table
+from newsnb.export import SELECTION_FORMATS, export_path, format_of, write_table
 
-__all__ = ["Explorer", "read_selection"]
+__all__ = ["Explorer"]
 
 _CHART_CACHE = 16  # chart sets kept for recently seen views (Clear, a bar clicked twice)
-_FORMATS = ("csv", "parquet")
 
 
 class Explorer:
@@ -146,39 +147,38 @@ class Explorer:
         """Send the parts of the page that ``old -> self._state`` changed; charts last."""
         new = self._state
         t0 = time.perf_counter()
-        first = old is None
-        criteria = first or new.criteria != old.criteria
-        order = criteria or (new.sort, new.descending) != (old.sort, old.descending)
+
+        def changed(*fields: str) -> bool:
+            return old is None or any(getattr(old, f) != getattr(new, f) for f in fields)
+
+        criteria = changed("criteria")
+        order = criteria or changed("sort", "descending")
         if order:
             self._view = payload.derive(self._data, new)
         t1 = time.perf_counter()
         self._version += 1
         version = self._version
         parts: dict[str, Any] = {}
-        if criteria or new.notice != old.notice:
+        if criteria or changed("notice"):
             parts["status"] = payload.status(new, self._view)
-        if criteria or new.provider_query != old.provider_query:
+        if criteria or changed("provider_query"):
             parts["facets"] = payload.facets(new, self._view)
-        if criteria or (new.period, new.provider_query) != (old.period, old.provider_query):
+        if criteria or changed("period", "provider_query"):
             parts["controls"] = payload.controls(new)
-        if order or (new.page, new.inspected) != (old.page, old.inspected):
+        if order or changed("page", "inspected"):
             parts["table"] = payload.table(new, self._view)
-        if first or (new.inspected, new.raw, new.history) != (
-            old.inspected,
-            old.raw,
-            old.history,
-        ):
+        if changed("inspected", "raw", "history"):
             parts["inspector"] = payload.inspector(self._data, new)
         # the count and the page go to the browser before the charts are computed
         with self.widget.hold_sync():
             for name, value in parts.items():
                 setattr(self.widget, name, {**value, "version": version})
         t2 = time.perf_counter()
-        if criteria or new.period != old.period:
+        if criteria or changed("period"):
             key = (new.criteria, new.period)
             drawn = self._charts.pop(key, None)
             if drawn is None:
-                drawn = payload.charts(new, self._view)
+                drawn = chart_payload.charts(new, self._view)
             self._charts[key] = drawn
             while len(self._charts) > _CHART_CACHE:
                 self._charts.popitem(last=False)
@@ -196,45 +196,17 @@ class Explorer:
         except (ValueError, NewsnbError) as exc:
             self._set(dataclasses.replace(self._state, notice=str(exc)))
 
-    def _transition(self, m: dict[str, Any]) -> State:
-        s, kind = self._state, m.get("type")
-        if kind == "criteria":
-            changes = dict(m.get("changes") or {})
-            for name in ("quality", "heat"):
-                if isinstance(changes.get(name), list):
-                    changes[name] = tuple(changes[name])
-            return state.set_criteria(s, s.criteria.replace(**changes))
-        if kind == "toggle":
-            return state.toggle(s, str(m["facet"]), str(m["name"]))
-        if kind == "brush":
-            start, end = (pd.Timestamp(m[k]).date() for k in ("start", "end"))
-            return state.brush(s, start, end, self._freq)
-        if kind == "dates":
-            return state.clear_dates(s)
-        if kind == "clear":
-            return state.clear(s)
-        if kind == "sort":
-            return state.sort_by(s, str(m["column"]))
-        if kind == "page":
-            return state.go_to_page(s, int(m["page"]), len(self._view))
-        if kind == "row":
-            return state.select_row(s, int(m["row"]), self._view)
-        if kind == "move":
-            return state.move(s, int(m["delta"]), self._view)
-        if kind == "inspect":
-            return state.inspect(s, self._article(str(m["id"])))
-        if kind == "back":
-            return state.back(s)
-        if kind == "raw":
-            return state.toggle_raw(s)
-        if kind == "period":
-            return state.set_period(s, str(m["value"]))
-        if kind == "provider_query":
-            return dataclasses.replace(s, provider_query=str(m.get("text") or ""))
-        if kind == "export":
-            written = self.export(format=str(m.get("format", "csv")))
-            return dataclasses.replace(self._state, notice=self._wrote(written))
-        raise ValueError(f"the page sent an unknown message type {kind!r}")
+    def _transition(self, message: dict[str, Any]) -> State:
+        """The state one message of the page asks for (see :data:`_INTENTS`)."""
+        kind = message.get("type")
+        intent = _INTENTS.get(kind) if isinstance(kind, str) else None
+        if intent is None:
+            raise ValueError(f"the page sent an unknown message type {kind!r}")
+        return intent(self, self._state, message)
+
+    def _export_from_page(self, fmt: str) -> State:
+        written = self.export(format=fmt)
+        return dataclasses.replace(self._state, notice=self._wrote(written))
 
     def _wrote(self, path: Path) -> str:
         return (
@@ -275,12 +247,32 @@ class Explorer:
         self._set(state.set_criteria(self._state, self._state.criteria.replace(**criteria)))
 
     def clear(self) -> None:
-        """Reset every filter (the *Clear filters* button)."""
+        """Reset every filter (the *Clear filters* button).
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> explorer = newsnb.Explorer(newsnb.sample(300))
+        >>> explorer.filter(types="video")
+        >>> explorer.clear()
+        >>> explorer.criteria.is_empty
+        True
+        """
         self._set(state.clear(self._state))
 
     def sort(self, by: str, descending: bool | None = None) -> None:
         """Sort the table by a column (``published_at``, ``title``, ``provider_name``,
-        ``topics``, ``quality``, ``heat``), as a header click does."""
+        ``topics``, ``quality``, ``heat``), as a header click does.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> explorer = newsnb.Explorer(newsnb.sample(300))
+        >>> explorer.sort("quality", descending=True)
+        >>> best = explorer.sorted_selection["quality"]
+        >>> bool(best.iloc[0] == best.max())
+        True
+        """
         new = state.sort_by(self._state, by)
         if descending is not None and new.descending != descending:
             new = dataclasses.replace(new, descending=descending)
@@ -318,11 +310,25 @@ class Explorer:
         ------
         NewsnbError
             ``article_id`` is not an article of the corpus.
+
+        Examples
+        --------
+        >>> import newsnb
+        >>> explorer = newsnb.Explorer(newsnb.sample(300))
+        >>> first, second = explorer.sorted_selection.index[:2]
+        >>> explorer.inspect(first)
+        >>> explorer.inspect(second)
+        >>> explorer.back()
+        >>> explorer.inspected == first
+        True
         """
         self._set(state.inspect(self._state, self._article(str(article_id))))
 
     def back(self) -> None:
-        """Show the record inspected before the current one (the *Back* button)."""
+        """Show the record inspected before the current one (the *Back* button).
+
+        See :meth:`inspect` for an example.
+        """
         self._set(state.back(self._state))
 
     def export(self, path: str | Path | None = None, *, format: str | None = None) -> Path:
@@ -341,18 +347,60 @@ class Explorer:
         -------
         pathlib.Path
             Where the file was written (:func:`newsnb.read_selection` reads it back).
+
+        Examples
+        --------
+        >>> import newsnb, tempfile, pathlib
+        >>> explorer = newsnb.Explorer(newsnb.sample(300))
+        >>> explorer.filter(types="video")
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     written = explorer.export(pathlib.Path(tmp, "videos.parquet"))
+        ...     back = newsnb.read_selection(written)
+        >>> back.index.equals(explorer.sorted_selection.index), "secured" in back.columns
+        (True, False)
         """
         if path is None:
             fmt = format or "csv"
-            if fmt not in _FORMATS:
-                raise ValueError(f"Explorer.export: format={fmt!r}; use 'csv' or 'parquet'")
             target = export_path(fmt)
         else:
             target = Path(path)
-            fmt = format
-            if target.suffix.lower() not in (".csv", ".parquet", ".pq"):
-                raise ValueError(
-                    f"export: cannot write {target.name!r}; use a name ending in .csv or .parquet"
-                )
+            fmt = format_of(target, format, formats=SELECTION_FORMATS)
         write_table(self.sorted_selection, target, fmt)
         return target.resolve()
+
+
+def _changes(message: dict[str, Any]) -> dict[str, Any]:
+    changes = dict(message.get("changes") or {})
+    for name in ("quality", "heat"):
+        if isinstance(changes.get(name), list):  # JSON has no tuples
+            changes[name] = tuple(changes[name])
+    return changes
+
+
+def _days(message: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    return pd.Timestamp(message["start"]).date(), pd.Timestamp(message["end"]).date()
+
+
+_Intent = Callable[[Explorer, State, dict[str, Any]], State]
+
+#: What each message of the page does: the Explorer, its state and the message
+#: give the next state, through the pure transitions of :mod:`newsnb.app.state`.
+_INTENTS: dict[str, _Intent] = {
+    "criteria": lambda x, s, m: state.set_criteria(s, s.criteria.replace(**_changes(m))),
+    "toggle": lambda x, s, m: state.toggle(s, str(m["facet"]), str(m["name"])),
+    "brush": lambda x, s, m: state.brush(s, *_days(m), x._freq),
+    "dates": lambda x, s, m: state.clear_dates(s),
+    "clear": lambda x, s, m: state.clear(s),
+    "sort": lambda x, s, m: state.sort_by(s, str(m["column"])),
+    "page": lambda x, s, m: state.go_to_page(s, int(m["page"]), len(x._view)),
+    "row": lambda x, s, m: state.select_row(s, int(m["row"]), x._view),
+    "move": lambda x, s, m: state.move(s, int(m["delta"]), x._view),
+    "inspect": lambda x, s, m: state.inspect(s, x._article(str(m["id"]))),
+    "back": lambda x, s, m: state.back(s),
+    "raw": lambda x, s, m: state.toggle_raw(s),
+    "period": lambda x, s, m: state.set_period(s, str(m["value"])),
+    "provider_query": lambda x, s, m: dataclasses.replace(
+        s, provider_query=str(m.get("text") or "")
+    ),
+    "export": lambda x, s, m: x._export_from_page(str(m.get("format", "csv"))),
+}

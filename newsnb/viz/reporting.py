@@ -20,17 +20,25 @@ import inspect
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import pandas as pd
+from plotly.offline import get_plotlyjs
 
+from newsnb import __version__, analysis
+from newsnb.analysis import filter_articles, periods
 from newsnb.corpus import Corpus
 from newsnb.criteria import Criteria
-from newsnb.render import escape, link, safe_url
+from newsnb.errors import check_count
+from newsnb.viz import charts
+from newsnb.viz.html import escape, format_date, link, safe_url, table_html
 
-__all__ = ["CHARTS", "report", "report_html"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["CHARTS", "ReportOptions", "report", "report_html"]
 
 #: The charts of the report: (name of the function in newsnb.charts, heading).
 CHARTS: tuple[tuple[str, str], ...] = (
@@ -49,29 +57,30 @@ _ERROR_ROWS = 100
 _PLOTLY_CDN = "https://cdn.plot.ly"
 
 
-def report(
-    corpus: Corpus,
-    path: str | os.PathLike[str],
-    *,
-    criteria: Criteria | None = None,
-    title: str | None = None,
-    freq: str = "auto",
-    top: int = 15,
-    cdn: bool = False,
-    max_rows: int = 5000,
-    description: str | None = None,
-) -> Path:
+class ReportOptions(TypedDict, total=False):
+    """The keyword options of :func:`report` and :func:`report_html`."""
+
+    criteria: Criteria | None
+    title: str | None
+    freq: str
+    top: int
+    cdn: bool
+    max_rows: int
+    description: str | None
+
+
+def report(corpus: Corpus, path: str | os.PathLike[str], **options: Unpack[ReportOptions]) -> Path:
     """Write a standalone HTML coverage report of ``corpus`` to ``path``.
 
     Parameters
     ----------
     corpus : Corpus
         What to report on.
+    path : str or path-like
+        The ``.html`` file to write (replaced if it exists).
     criteria : Criteria, optional
         Report on the records these keep (e.g. ``explorer.criteria``); the page
         says which filters were applied and how many records they kept.
-    path : str or path-like
-        The ``.html`` file to write (replaced if it exists).
     title : str, optional
         The page's heading; by default from ``corpus.source``.
     freq : {"auto", "D", "W", "M", "Q", "Y"}
@@ -102,16 +111,7 @@ def report(
     ...     out.read_text(encoding="utf-8").count('class="plotly-graph-div"')
     9
     """
-    page = report_html(
-        corpus,
-        criteria=criteria,
-        title=title,
-        freq=freq,
-        top=top,
-        cdn=cdn,
-        max_rows=max_rows,
-        description=description,
-    )
+    page = report_html(corpus, **options)
     target = Path(path)
     # Write beside the target, then rename: a failed run never leaves half a report.
     partial = target.with_name(f".{target.name}.partial")
@@ -134,7 +134,7 @@ def report_html(
     max_rows: int = 5000,
     description: str | None = None,
 ) -> str:
-    """The report of :func:`report` as one HTML string.
+    """The report of :func:`report` as one HTML string (the options are :func:`report`'s).
 
     Examples
     --------
@@ -148,17 +148,14 @@ def report_html(
             f"report needs a newsnb.Corpus, got {type(corpus).__name__}; "
             "load one with newsnb.load(...) (use corpus.subset(...) for part of it)"
         )
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ValueError(f"top={top!r}; pass a whole number >= 1")
-    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 0:
-        raise ValueError(f"max_rows={max_rows!r}; pass a whole number >= 0")
-    from newsnb import analysis  # imported here: plotly loads only when a report is made
-
+    top = check_count(top, "top", what="topics, providers, stories and gaps shown")
+    max_rows = check_count(max_rows, "max_rows", minimum=0, what="records in the table")
     title = title or f"Coverage of {corpus.source or 'a corpus'}"
     if criteria is not None and not criteria.is_empty:
         corpus, note = filtered(corpus, criteria)
         description = f"{description} {note}" if description else note
-    freq = analysis.resolve_freq(corpus, freq)  # one period for every chart and the gaps
+    # one period for every chart and the gaps
+    freq = periods.require_freq(analysis.resolve_freq(corpus, freq), "the report")
     nonce = secrets.token_urlsafe(18)
     charts = _charts(corpus, freq=freq, top=top, cdn=cdn, nonce=nonce)
     story_frame = analysis.stories(corpus)
@@ -177,8 +174,6 @@ def report_html(
         for key, name, html in sections
     )
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    from newsnb import __version__
-
     meta = (
         f"{escape(corpus.source or '(in memory)')} · generated {generated} by newsnb {__version__}"
     )
@@ -224,8 +219,6 @@ def filtered(corpus: Corpus, criteria: Criteria) -> tuple[Corpus, str]:
     >>> note.startswith("Filtered: type: video (")
     True
     """
-    from newsnb.filtering import filter_articles
-
     kept = filter_articles(corpus.articles, criteria)
     note = f"Filtered: {'; '.join(criteria.describe())} ({len(kept):,} of {len(corpus):,} records)."
     return corpus.subset(kept), note
@@ -262,10 +255,6 @@ def _summary(corpus: Corpus) -> str:
 
 
 def _charts(corpus: Corpus, *, freq: str, top: int, cdn: bool, nonce: str) -> str:
-    from plotly.offline import get_plotlyjs
-
-    from newsnb import charts
-
     options = {"freq": freq, "top": top}
     parts = []
     for number, (name, heading) in enumerate(CHARTS):
@@ -304,17 +293,6 @@ def _with_nonce(html: str, nonce: str) -> str:
 # -- stories, gaps, errors -------------------------------------------------------
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, cls: str = "") -> str:
-    """An HTML table; ``rows`` hold cells that are already escaped HTML."""
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _day(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
-
-
 def _names(values: Any, limit: int = 6) -> str:
     names = [str(v) for v in (values if isinstance(values, (list, tuple)) else list(values))]
     more = f" +{len(names) - limit}" if len(names) > limit else ""
@@ -333,7 +311,8 @@ def _stories(corpus: Corpus, frame: pd.DataFrame, top: int) -> str:
         return "<p>No story is covered by more than one record.</p>"
     shown = frame.head(top)
     rows = []
-    for story in shown.itertuples(index=False):
+    stories: Iterable[Any] = shown.itertuples(index=False)
+    for story in stories:
         ids = list(story.records)
         url = _record_url(corpus.articles, ids[0]) if ids else None
         rows.append(
@@ -341,8 +320,8 @@ def _stories(corpus: Corpus, frame: pd.DataFrame, top: int) -> str:
                 link(url, story.title) if url else escape(story.title),
                 f"{story.size:,}",
                 f"{story.n_providers:,}: {_names(story.providers)}",
-                escape(_day(story.first_seen)),
-                escape(_day(story.last_seen)),
+                escape(format_date(story.first_seen, time=False)),
+                escape(format_date(story.last_seen, time=False)),
                 _names(story.via),
             ]
         )
@@ -351,7 +330,7 @@ def _stories(corpus: Corpus, frame: pd.DataFrame, top: int) -> str:
         f"<p>The {len(shown):,} largest of {len(frame):,} stories "
         "(records sharing a URL or the same title from several providers).</p>"
     )
-    return note + _table(headers, rows)
+    return note + table_html(headers, rows)
 
 
 def _gaps(corpus: Corpus, gaps: Callable[..., pd.DataFrame], freq: str, top: int) -> str:
@@ -366,10 +345,10 @@ def _gaps(corpus: Corpus, gaps: Callable[..., pd.DataFrame], freq: str, top: int
             [
                 escape(row[by]),
                 "went quiet" if row["kind"] == "quiet" else "gap",
-                escape(_day(row["start"])),
-                escape(_day(row["end"])),
+                escape(format_date(row["start"], time=False)),
+                escape(format_date(row["end"], time=False)),
                 f"{row['periods']:,}",
-                escape(_day(row["last_seen"])),
+                escape(format_date(row["last_seen"], time=False)),
             ]
             for _, row in longest.iterrows()
         ]
@@ -381,7 +360,7 @@ def _gaps(corpus: Corpus, gaps: Callable[..., pd.DataFrame], freq: str, top: int
         parts.append(
             f"<h3>By {by}</h3><p>Runs of empty periods ({shown}); "
             "<em>went quiet</em>: nothing since, to the end of the data.</p>"
-            + _table(
+            + table_html(
                 [by.capitalize(), "Kind", "From", "Until (excl.)", "Periods", "Last seen"], rows
             )
         )
@@ -392,12 +371,12 @@ def _errors(errors: pd.DataFrame) -> str:
     shown = errors.head(_ERROR_ROWS)
     rows = [
         [escape(row.path), "" if pd.isna(row.line) else f"{int(row.line)}", escape(row.reason)]
-        for row in shown.itertuples(index=False)
+        for row in cast("Iterable[Any]", shown.itertuples(index=False))
     ]
     note = (
         f"<p>The first {len(shown):,} of {len(errors):,}.</p>" if len(errors) > len(shown) else ""
     )
-    return note + _table(["File", "Line", "Reason"], rows)
+    return note + table_html(["File", "Line", "Reason"], rows)
 
 
 # -- records ---------------------------------------------------------------------
@@ -410,14 +389,14 @@ def _records(corpus: Corpus, max_rows: int, nonce: str) -> str:
     )
     recent = recent.head(max_rows)
     rows = []
-    for row in recent.itertuples():
+    for row in cast("Iterable[Any]", recent.itertuples()):
         url = safe_url(row.web_url) or safe_url(row.original_url)
         title = link(url, row.title) if url else escape(row.title)
         excerpt = escape(row.excerpt)
         topics = row.topics if isinstance(row.topics, (list, tuple)) else []
         rows.append(
             [
-                escape(_when(row.published_at)),
+                escape(format_date(row.published_at, zone=False)),
                 f'{title}<div class="excerpt">{excerpt}</div>' if excerpt else title,
                 escape(row.provider_name),
                 escape(row.type),
@@ -429,7 +408,7 @@ def _records(corpus: Corpus, max_rows: int, nonce: str) -> str:
         note = f"The {len(recent):,} most recent of {len(articles):,} records (newest first)."
     else:
         note = f"All {len(recent):,} records (newest first)."
-    table = _table(
+    table = table_html(
         ["Published (UTC)", "Title", "Provider", "Type", "Topics", "Quality"], rows, cls="records"
     )
     return f"""<p>{escape(note)} Type to filter the rows (every word must occur).</p>
@@ -437,10 +416,6 @@ def _records(corpus: Corpus, max_rows: int, nonce: str) -> str:
 <span id="newsnb-count" class="meta">{len(recent):,} rows</span></p>
 <div class="records-wrap" id="newsnb-records">{table}</div>
 <script nonce="{nonce}">{_SEARCH_JS}</script>"""
-
-
-def _when(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
 
 
 _SEARCH_JS = """

@@ -25,7 +25,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsnb.criteria import FACETS, Criteria, _instant
+from newsnb.analysis.inputs import distinct
+from newsnb.criteria import FACETS, Criteria, instant
 
 __all__ = ["SORT_KEYS", "ArticleIndex", "filter_articles", "parse_query"]
 
@@ -67,12 +68,6 @@ def parse_query(text: str | None) -> list[str]:
 def _utc64(moment: Any) -> np.datetime64:
     """An aware UTC datetime as naive-UTC datetime64[us] (the index's unit)."""
     return np.datetime64(moment.replace(tzinfo=None), "us")
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (``np.unique`` is many times slower on millions of int64)."""
-    values = np.sort(values)
-    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
 class ArticleIndex:
@@ -151,7 +146,7 @@ class ArticleIndex:
         vocabulary = encoded.dictionary
         token_ids = encoded.indices.to_numpy().astype(np.int64)
         width = max(self.n, 1)
-        keys = _distinct(token_ids * width + rows)  # sorted by token, then article
+        keys = distinct(token_ids * width + rows)  # sorted by token, then article
         offsets = np.searchsorted(keys // width, np.arange(len(vocabulary) + 1))
         return vocabulary, (keys % width).astype(np.int64), offsets
 
@@ -175,7 +170,7 @@ class ArticleIndex:
         names = encoded.dictionary.to_pylist()
         if len(rows):
             # A record listing a topic twice must still count once in "all" mode.
-            keys = _distinct(rows * max(len(names), 1) + codes)
+            keys = distinct(rows * max(len(names), 1) + codes)
             rows, codes = keys // max(len(names), 1), keys % max(len(names), 1)
         return rows, codes, pd.Index(names)
 
@@ -224,7 +219,7 @@ class ArticleIndex:
         wanted = names.get_indexer(pd.Index(topics, dtype=object))
         if mode == "all" and (wanted < 0).any():
             return np.zeros(self.n, dtype=bool)
-        wanted = _distinct(wanted[wanted >= 0])
+        wanted = distinct(wanted[wanted >= 0])
         hits = np.bincount(rows[np.isin(codes, wanted)], minlength=self.n)
         return hits >= (len(wanted) if mode == "all" else 1)
 
@@ -285,10 +280,10 @@ class ArticleIndex:
         if facet == "dates":
             keep = np.ones(self.n, dtype=bool)
             if c.start is not None:
-                keep &= self.dates >= _utc64(_instant(c.start, end=False))
+                keep &= self.dates >= _utc64(instant(c.start, end=False))
             if c.end is not None:
                 # an end date reaches the next midnight, exclusive; an end instant is included
-                bound = _utc64(_instant(c.end, end=True))
+                bound = _utc64(instant(c.end, end=True))
                 keep &= (
                     (self.dates <= bound)
                     if isinstance(c.end, dt.datetime)
@@ -305,7 +300,7 @@ class ArticleIndex:
             return self.published[0] if c.published else self.published[1]
         if facet in ("quality", "heat"):
             lo, hi = getattr(c, facet)
-            scores = getattr(self, facet)
+            scores: np.ndarray = getattr(self, facet)
             with np.errstate(invalid="ignore"):
                 keep = (scores >= (-np.inf if lo is None else lo)) & (
                     scores <= (np.inf if hi is None else hi)
@@ -368,7 +363,8 @@ class ArticleIndex:
             key[np.isnat(dates)] = np.nan
             return key
         if by in ("quality", "heat"):
-            return getattr(self, by)
+            scores: np.ndarray = getattr(self, by)
+            return scores
         col = self._column(by)
         if by == "topics":
             col = pd.Series(["; ".join(map(str, v)) if len(v) else None for v in col.tolist()])
@@ -394,7 +390,8 @@ class ArticleIndex:
     ) -> np.ndarray:
         """Positions of the rows selected by ``mask``, in sort order."""
         order = self.order(by, descending)
-        return order[mask[order]]
+        selected: np.ndarray = order[mask[order]]
+        return selected
 
 
 def filter_articles(
