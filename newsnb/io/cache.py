@@ -170,7 +170,10 @@ class LoadCache:
         (the loader reads it in a thread); it is reported here instead of read again.
         """
         cached, why = found if found is not None else self.read_quietly()
-        return self._bad(why) if why else cached
+        if why:
+            self._bad(why)
+            return None
+        return cached
 
     def read_quietly(self) -> tuple[Cached | None, str | None]:
         """(entry or None, why it was bad or None): :meth:`read` without the warning.
@@ -324,7 +327,7 @@ class LoadCache:
                 stacklevel=4,
             )
             return
-        used = {"CURRENT", *pointer["files"]}
+        used = {"CURRENT", *files, *pointer_files}
         self._remove_stale(lambda name: name not in used and not name.startswith("."))
 
     def _write_segment(

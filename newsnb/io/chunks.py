@@ -18,7 +18,7 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ from newsnb.io.build import TableBuilder
 from newsnb.io.files import RACY_NS, digest, read
 from newsnb.io.names import raw, shown
 from newsnb.io.native import FILES
+from newsnb.io.normalise import Record
 from newsnb.io.records import parse_record
 from newsnb.io.sources import FileRef, Listing
 from newsnb.io.tables import Tables, from_frames
@@ -125,6 +126,7 @@ def _parse_into(
     files = []
     for ref in refs:
         where = shown(ref.path)  # the path as tables and messages hold it
+        record: Record | None
         try:
             if ref.error is not None:
                 raise RecordError(where, ref.error)
@@ -132,13 +134,14 @@ def _parse_into(
                 data, stamps, read_ns = read(ref, max_file_size)
                 record = parse_record(data, where)
             except MemoryError:
-                data = record = None  # let go of what the file took before going on
+                data, record = b"", None  # let go of what the file took before going on
                 raise RecordError(where, _OUT_OF_MEMORY) from None
         except RecordError as exc:
             if strict:
                 raise RecordError(where, exc.reason, exc.line) from None
             builder.add_error(where, exc.reason, exc.line)
             continue
+        assert record is not None  # (set to None only on the way out)
         builder.add(ref.article_id, where, record)
         racy = max(stamps[1], stamps[2]) >= read_ns - RACY_NS or stamps[3] == 0
         wanted = digests == 2 or (digests == 1 and racy)
@@ -187,11 +190,11 @@ def parse_all(
             left = done.unsure
         if len(left):
             refs = files.refs()
-            rest = refs if len(left) == len(refs) else [refs[i] for i in left]
+            rest = list(refs) if len(left) == len(refs) else [refs[i] for i in left.tolist()]
             python, rows = _parse_python(
                 rest, max_file_size, strict, workers, streams, digests, bar
             )
-            number_of = {refs[i].article_id: int(i) for i in left}
+            number_of = {refs[i].article_id: i for i in left.tolist()}
             pieces.append(_numbered(from_frames(python), number_of))
             stamps.append(_stamps(rows, number_of))
     finally:
@@ -220,7 +223,7 @@ def _numbered(tables: Tables, number_of: dict[str, int]) -> Tables:
 
 def _stamps(rows: list[tuple[Any, ...]], number_of: dict[str, int]) -> pa.Table:
     """:data:`FILES` rows from the Python path's manifest rows."""
-    columns = list(zip(*rows)) if rows else [[] for _ in range(8)]
+    columns: list[Sequence[Any]] = list(zip(*rows)) if rows else [() for _ in range(8)]
     numbers = [number_of[i] for i in columns[0]]
     arrays = [pa.array(numbers, pa.int64())]
     arrays += [pa.array(values, pa.int64()) for values in columns[2:7]]

@@ -349,5 +349,5 @@ def load_text(text: str, name: str = "<text>") -> Corpus:
     ['Hello']
     """
     stream = io.BytesIO(text.encode("utf-8"))
-    stream.name = name  # type: ignore[attr-defined]
+    stream.name = name
     return load(stream)
