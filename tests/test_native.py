@@ -130,6 +130,12 @@ TOKENS = [
     "9" * 19,
     "-" + "9" * 18,
     "00",
+    "0b101",
+    "190:20:30",
+    "1.0e+3",
+    ".inf",
+    "-.Inf",
+    ".NaN",
     # booleans, nulls
     "yes",
     "No",
@@ -215,7 +221,21 @@ TOKENS = [
     "tab\tx",
     "cr\rx",
 ]
-INDICATORS = ["# a comment", "   ", "", "...", "---", "--- x", "%YAML 1.1", "&a", "- x", "? x"]
+INDICATORS = [
+    "# a comment",
+    "   ",
+    "",
+    "...",
+    "---",
+    "--- x",
+    "%YAML 1.1",
+    "&a",
+    "- x",
+    "? x",
+    "<<: {heat: 5}",  # a merge key
+    "title: again",  # a duplicate key (if the record has a title)
+    "excerpt: !!str 12",
+]
 
 
 def _lines(text: str) -> list[str]:
@@ -410,7 +430,7 @@ def test_NEWSNB_NATIVE_0_turns_the_compiled_reader_off(
     tmp_path: Path, real_dir: Path, value: str | None, on: bool
 ) -> None:
     """The switch is read from the environment at import; off, a load reads every file
-    with the Python path (the compiled reader is never called) and gives the same tables."""
+    with the Python path (nothing of the extension is called) and gives the same tables."""
     script = (
         "import sys, newsnb, newsnb.io.native as native, newsnb.io.chunks as chunks\n"
         "calls = []\n"
@@ -420,6 +440,9 @@ def test_NEWSNB_NATIVE_0_turns_the_compiled_reader_off(
         "        calls.append(name)\n"
         "        return getattr(real, name)\n"
         "native._native = Spy()\n"
+        "import newsnb.io.tables as tables\n"
+        "if tables._native is not None:\n"
+        "    tables._native = Spy()\n"
         "corpus = newsnb.load(sys.argv[1], cache=False, workers=1)\n"
         "newsnb.to_parquet(corpus, sys.argv[2])\n"
         "print(native.ENABLED, chunks.use_native(), bool(calls), len(corpus))\n"

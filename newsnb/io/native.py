@@ -51,7 +51,7 @@ def release_memory() -> None:
     blocks, and glibc the arenas the reader's threads filled (~200 MB after a cold
     load of 100,000 records, for a few milliseconds)."""
     pa.default_memory_pool().release_unused()
-    if _native is not None:
+    if _native is not None and ENABLED:
         _native.trim()
 
 

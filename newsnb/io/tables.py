@@ -14,6 +14,7 @@ related items, and turns the result into pandas once, with :func:`to_frames`.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,8 @@ from newsnb.schema import SCHEMA, TABLES
 try:  # the compiled reader's helpers (see newsnb.io.native)
     from newsnb.io import _native  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - built without a C compiler, or on Windows
+    _native = None
+if os.environ.get("NEWSNB_NATIVE", "1").strip() == "0":  # no compiled code at all
     _native = None
 
 __all__ = ["ARROW", "OBJECT_COLUMNS", "Tables", "from_frames", "to_frames"]
