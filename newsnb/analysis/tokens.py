@@ -37,12 +37,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from newsnb.errors import check_count
+from newsnb.schema import arrow_text
 
 __all__ = [
     "STOP_WORDS",
@@ -83,15 +86,12 @@ _SPACE = pa.scalar(" ", type=pa.large_string())
 
 def _strings(texts: TextLike) -> pa.Array:
     """``texts`` as one Arrow ``large_string`` array, missing values as empty strings."""
-    if isinstance(texts, pd.Series):
-        values = texts.astype("string").fillna("")
-        array = pa.array(values.to_numpy(dtype=object), type=pa.large_string())
-    elif isinstance(texts, pa.ChunkedArray):
+    if isinstance(texts, pa.ChunkedArray):
         array = texts.combine_chunks() if texts.num_chunks else pa.array([], pa.large_string())
     elif isinstance(texts, pa.Array):
         array = texts
     else:
-        array = pa.array(list(texts), type=pa.large_string())
+        array = arrow_text(texts if isinstance(texts, pd.Series) else list(texts))
     if not pa.types.is_large_string(array.type):
         array = array.cast(pa.large_string())
     return pc.fill_null(array, "")
@@ -105,9 +105,26 @@ def normalize(texts: TextLike) -> pa.Array:
     >>> normalize(["ＡＢＣ &amp; Microsoft's ﬁne", None]).to_pylist()
     ['abc   microsoft fine', '']
     """
-    text = pc.replace_substring_regex(_strings(texts), _ENTITY, " ")
-    text = pc.utf8_lower(pc.utf8_normalize(text, form="NFKC"))
-    return pc.replace_substring_regex(text, _POSSESSIVE, r"\1")
+    text = _strings(texts)
+    # Each step runs only on the texts it can change (ASCII text is its own NFKC form).
+    text = _where(text, pc.match_substring(text, "&"), pc.replace_substring_regex,
+                  pattern=_ENTITY, replacement=" ")  # fmt: skip
+    text = _where(text, pc.invert(pc.string_is_ascii(text)), pc.utf8_normalize, form="NFKC")
+    text = pc.utf8_lower(text)
+    apostrophe = pc.or_(pc.match_substring(text, "'"), pc.match_substring(text, "’"))
+    return _where(text, apostrophe, pc.replace_substring_regex,
+                  pattern=_POSSESSIVE, replacement=r"\1")  # fmt: skip
+
+
+def _where(text: pa.Array, mask: pa.Array, step: Any, **options: Any) -> pa.Array:
+    """``text`` with ``step`` applied to the values ``mask`` selects (all of them if many)."""
+    hits = int(pc.sum(mask).as_py() or 0)
+    if hits == 0:
+        return text
+    if hits > len(text) // 4:
+        return step(text, **options)
+    changed: pa.Array = pc.replace_with_mask(text, mask, step(text.filter(mask), **options))
+    return changed
 
 
 def word_table(texts: TextLike) -> tuple[np.ndarray, pa.Array]:
@@ -164,8 +181,7 @@ def shingles(texts: TextLike, k: int = 3) -> pa.LargeListArray:
     >>> shingles(["one two three four", "just two", ""], k=3).to_pylist()
     [['one two three', 'two three four'], ['just two'], []]
     """
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
-        raise ValueError(f"k={k!r} is not a shingle size; use a whole number of words, 1 or more")
+    k = check_count(k, "k", what="words per shingle")
     strings = _strings(texts)
     n = len(strings)
     rows, found = word_table(strings)
