@@ -51,6 +51,7 @@ __all__ = [
     "STOP_WORDS",
     "Terms",
     "TextLike",
+    "apply_where",
     "check_ngrams",
     "normalize",
     "shingles",
@@ -107,17 +108,27 @@ def normalize(texts: TextLike) -> pa.Array:
     """
     text = _strings(texts)
     # Each step runs only on the texts it can change (ASCII text is its own NFKC form).
-    text = _where(text, pc.match_substring(text, "&"), pc.replace_substring_regex,
+    text = apply_where(text, pc.match_substring(text, "&"), pc.replace_substring_regex,
                   pattern=_ENTITY, replacement=" ")  # fmt: skip
-    text = _where(text, pc.invert(pc.string_is_ascii(text)), pc.utf8_normalize, form="NFKC")
+    text = apply_where(text, pc.invert(pc.string_is_ascii(text)), pc.utf8_normalize, form="NFKC")
     text = pc.utf8_lower(text)
     apostrophe = pc.or_(pc.match_substring(text, "'"), pc.match_substring(text, "’"))
-    return _where(text, apostrophe, pc.replace_substring_regex,
+    return apply_where(text, apostrophe, pc.replace_substring_regex,
                   pattern=_POSSESSIVE, replacement=r"\1")  # fmt: skip
 
 
-def _where(text: pa.Array, mask: pa.Array, step: Any, **options: Any) -> pa.Array:
-    """``text`` with ``step`` applied to the values ``mask`` selects (all of them if many)."""
+def apply_where(text: pa.Array, mask: pa.Array, step: Any, **options: Any) -> pa.Array:
+    """``text`` with ``step`` applied to the values ``mask`` selects (to all if many do).
+
+    A regex replacement costs per match, so running it only where it can
+    change something saves most of it on text that rarely needs it.
+
+    Examples
+    --------
+    >>> text = pa.array(["a&b", "ab", "cd", "ef", "gh"], pa.large_string())
+    >>> apply_where(text, pc.match_substring(text, "&"), pc.utf8_upper).to_pylist()
+    ['A&B', 'ab', 'cd', 'ef', 'gh']
+    """
     hits = int(pc.sum(mask).as_py() or 0)
     if hits == 0:
         return text
