@@ -327,6 +327,7 @@ def terms(
     top: int | None = 20,
     prior: float = 1.0,
     stop_words: Collection[str] = STOP_WORDS,
+    index: TermIndex | None = None,
 ) -> pd.DataFrame:
     """The terms that distinguish each group's records from the rest of the corpus.
 
@@ -362,6 +363,11 @@ def terms(
         towards the corpus rate.
     stop_words : collection of str
         Words to leave out (default :data:`newsnb.analysis.tokens.STOP_WORDS`).
+    index : TermIndex, optional
+        A kept :class:`TermIndex` of the same articles: tokenizing is most of the
+        cost, so several calls on one corpus (by provider, by topic, ...) share it.
+        It is used only if it was built on ``data``'s own articles table; its
+        ``fields``, ``ngrams`` and ``stop_words`` then apply.
 
     Returns
     -------
@@ -396,7 +402,8 @@ def terms(
     top = check_count(top, "top", what="terms per group", optional=True)
     if isinstance(prior, bool) or not isinstance(prior, (int, float)) or not prior > 0:
         raise ValueError(f"prior={prior!r}: use a number above 0 (1.0: the corpus counts)")
-    index = TermIndex(articles, fields=fields, ngrams=ngrams, stop_words=stop_words)
+    if index is None or index.articles is not articles:
+        index = TermIndex(articles, fields=fields, ngrams=ngrams, stop_words=stop_words)
     name, members, names = group_members(articles, by, freq)
     out = index.score(members, names, min_count=min_count, top=top, prior=float(prior))
     out = out.rename(columns={"group": name})

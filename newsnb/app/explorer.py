@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from newsnb.app import chart_payload, payload, state
+from newsnb.app import chart_payload, payload, state, text_payload
 from newsnb.app.state import State
 from newsnb.app.view import ExplorerView
 from newsnb.corpus import Corpus
@@ -72,7 +72,7 @@ class Explorer:
     widget : ExplorerView
         The app, for embedding in a layout of your own.
     timings : dict
-        Seconds the last change took, by step (filter, table, charts, total).
+        Seconds the last change took, by step (filter, table, charts, terms, total).
 
     Examples
     --------
@@ -169,6 +169,14 @@ class Explorer:
             parts["table"] = payload.table(new, self._view)
         if changed("inspected", "raw", "history"):
             parts["inspector"] = payload.inspector(self._data, new)
+        if "table" in parts and new.criteria.text:  # the search's matches, in context
+            first = parts["table"]["first"]
+            found = text_payload.snippets(
+                new, self._view, self._view.positions[first : first + new.page_size]
+            )
+            for row in parts["table"]["rows"]:
+                if row["id"] in found:
+                    row["snippet"] = found[row["id"]]
         # the count and the page go to the browser before the charts are computed
         with self.widget.hold_sync():
             for name, value in parts.items():
@@ -185,7 +193,16 @@ class Explorer:
             self._freq = drawn["freq"]
             self.widget.charts = {**drawn, "version": version}
         t3 = time.perf_counter()
-        self.timings = {"filter": t1 - t0, "table": t2 - t1, "charts": t3 - t2, "total": t3 - t0}
+        if criteria:  # the distinctive terms come last: the slowest part, and the least urgent
+            self.widget.terms = {**text_payload.terms(new, self._view), "version": version}
+        t4 = time.perf_counter()
+        self.timings = {
+            "filter": t1 - t0,
+            "table": t2 - t1,
+            "charts": t3 - t2,
+            "terms": t4 - t3,
+            "total": t4 - t0,
+        }
 
     # -- intents from the page ----------------------------------------------------------------
 
