@@ -6,9 +6,9 @@ not by the code under test.
 
 from __future__ import annotations
 
-import html
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -597,7 +597,7 @@ def test_search_rows_carry_their_match_in_context(
         marked = re.findall(r"<mark>(.*?)</mark>", r["snippet"])
         assert len(marked) == 1 and marked[0].lower() == "power fx"
         record = articles.loc[r["id"]]
-        plain = re.sub(r"</?mark>|…", "", html.unescape(r["snippet"]))
+        plain = re.sub(r"</?mark>|…", "", unescape(r["snippet"]))
         texts = [re.sub(r"\s+", " ", str(record[f] or "")) for f in ("excerpt", "title")]
         assert any(plain in t for t in texts)
     explorer.clear()

@@ -80,11 +80,11 @@ def snippets(state: State, view: View, positions: np.ndarray) -> dict[str, str]:
     )
     first = lines.drop_duplicates("article_id")
     out = {}
-    for row in first.itertuples(index=False):  # one per table row on the page (20)
-        left, right = str(row.left), str(row.right)
-        before = "…" if int(row.start) > len(left) else ""
+    columns = [first[c].tolist() for c in ("article_id", "left", "match", "right", "start")]
+    for article_id, left, match, right, start in zip(*columns):  # one per row of the page
+        before = "…" if start > len(left) else ""
         after = "…" if len(right) >= SNIPPET_WIDTH else ""
-        out[str(row.article_id)] = (
-            f"{before}{escape(left)}<mark>{escape(row.match)}</mark>{escape(right)}{after}"
+        out[str(article_id)] = (
+            f"{before}{escape(left)}<mark>{escape(match)}</mark>{escape(right)}{after}"
         )
     return out
