@@ -608,5 +608,5 @@ def test_snippets_escape_record_text(hostile: newsnb.Corpus) -> None:
     x = Explorer(hostile)
     x.filter(text="more")
     (row,) = x.widget.table["rows"]
-    assert row["snippet"].startswith("&lt;img src=x onerror=alert(2)&gt; &amp; <mark>more</mark>")
+    assert row["snippet"] == "…src=x onerror=alert(2)&gt; &amp; <mark>more</mark> text"
     assert_inert(row["snippet"])

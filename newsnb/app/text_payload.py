@@ -21,12 +21,14 @@ from newsnb.app.payload import View
 from newsnb.app.state import State
 from newsnb.viz.html import escape
 
-__all__ = ["SNIPPET_WIDTH", "TERMS_SHOWN", "snippets", "term_index", "terms"]
+__all__ = ["SNIPPET_BEFORE", "SNIPPET_WIDTH", "TERMS_SHOWN", "snippets", "term_index", "terms"]
 
 #: Distinctive terms listed for a selection.
 TERMS_SHOWN = 15
-#: Characters of context on each side of a snippet's match.
-SNIPPET_WIDTH = 50
+#: Characters of context before and after a snippet's match (few before: the match must
+#: show in a narrow title column).
+SNIPPET_WIDTH = 80
+SNIPPET_BEFORE = 30
 _MIN_COUNT = 3  # a term must occur this often in the corpus to be listed
 
 
@@ -82,6 +84,9 @@ def snippets(state: State, view: View, positions: np.ndarray) -> dict[str, str]:
     out = {}
     columns = [first[c].tolist() for c in ("article_id", "left", "match", "right", "start")]
     for article_id, left, match, right, start in zip(*columns):  # one per row of the page
+        if len(left) > SNIPPET_BEFORE:  # start the line at a word, a few words before
+            cut = left[-SNIPPET_BEFORE:]
+            left = cut[cut.find(" ") + 1 :] if " " in cut[:-1] else cut
         before = "…" if start > len(left) else ""
         after = "…" if len(right) >= SNIPPET_WIDTH else ""
         out[str(article_id)] = (
