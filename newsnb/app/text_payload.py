@@ -13,12 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from newsnb.analysis.context import kwic
+from newsnb.analysis.context import SEARCHED, kwic
 from newsnb.analysis.distinctive import TermIndex
 from newsnb.analysis.filtering import parse_query
 from newsnb.app.payload import View
 from newsnb.app.state import State
+from newsnb.schema import arrow_text
 from newsnb.viz.html import escape
 
 __all__ = ["SNIPPET_BEFORE", "SNIPPET_WIDTH", "TERMS_SHOWN", "snippets", "term_index", "terms"]
@@ -41,6 +43,20 @@ def term_index(view: View) -> TermIndex:
         index.terms  # noqa: B018 - tokenize now, once
         data._term_index = index  # type: ignore[attr-defined]
     return index
+
+
+def _fields(view: View) -> pd.DataFrame:
+    """The title and excerpt columns, each as one Arrow array, kept (a page is a cheap take)."""
+    data = view.data
+    fields: pd.DataFrame | None = getattr(data, "_snippet_fields", None)
+    if fields is None:
+        articles = data.articles
+        fields = pd.DataFrame(
+            {f: pd.arrays.ArrowStringArray(arrow_text(articles[f])) for f in SEARCHED},
+            index=articles.index,
+        )
+        data._snippet_fields = fields  # type: ignore[attr-defined]
+    return fields
 
 
 def terms(state: State, view: View) -> dict[str, Any]:
@@ -72,7 +88,7 @@ def snippets(state: State, view: View, positions: np.ndarray) -> dict[str, str]:
     query = state.criteria.text
     if not query or not parse_query(query) or not len(positions):
         return {}
-    page = view.data.articles.iloc[positions]
+    page = _fields(view).iloc[positions]
     lines = kwic(page, query, width=SNIPPET_WIDTH)
     if lines.empty:
         return {}
