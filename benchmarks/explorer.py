@@ -108,13 +108,13 @@ def main() -> None:
     rows = explorer.widget.table["rows"]
     print(f"  rows held by the widget (sent to the browser): {len(rows)} of {len(articles):,}")
 
-    # the first filter change builds the term index (once per Explorer)
-    cpu = time.process_time()
+    # switching the distinctive terms on builds the term index (once per Explorer)
     explorer.filter(topics=[articles["topics"].explode().value_counts().index[0]])
-    cpu = time.process_time() - cpu
+    wall, cpu = time.perf_counter(), time.process_time()
+    explorer.show_terms()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(
-        f"  first filter change: distinctive terms {explorer.timings['terms'] * 1000:.0f} ms "
-        f"(the term index built), whole refresh {explorer.timings['total'] * 1000:.0f} ms wall, "
+        f"  distinctive terms switched on (the term index built): {wall * 1000:.0f} ms wall, "
         f"{cpu * 1000:.0f} ms CPU"
     )
     explorer.clear()

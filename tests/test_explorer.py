@@ -35,6 +35,7 @@ def shared(real_corpus: newsnb.Corpus) -> Explorer:
 def explorer(shared: Explorer) -> Explorer:
     """The module's Explorer with every filter, the order and the inspector reset."""
     shared.clear()
+    shared.show_terms(False)
     shared.sort("published_at", descending=True)
     if shared.state.raw:
         send(shared, type="raw")
@@ -564,7 +565,11 @@ def test_payload_data_positions(real_corpus: newsnb.Corpus) -> None:
 def test_terms_of_the_selection_are_those_against_the_rest(
     explorer: Explorer, articles: pd.DataFrame
 ) -> None:
-    assert explorer.widget.terms["rows"] == []
+    explorer.filter(topics=["Portals"])
+    assert explorer.widget.terms["rows"] == [] and not explorer.widget.terms["on"]  # off at first
+    send(explorer, type="terms")  # the panel's Show button
+    assert explorer.state.terms and explorer.widget.terms["on"]
+    explorer.clear()
     assert "Filter the records" in explorer.widget.terms["message"]
     explorer.filter(topics=["Portals"])
     shown = explorer.widget.terms

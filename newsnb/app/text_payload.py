@@ -2,7 +2,8 @@
 
 :func:`terms` compares the selected records with the rest of the corpus
 (:meth:`newsnb.analysis.TermIndex.compare`: weighted log-odds z-scores), from
-an index of the corpus's terms built on the first filter change and kept.
+an index of the corpus's terms built when the panel is first switched on and kept
+(so no filter change waits for it unless the analyst asked for the terms).
 :func:`snippets` gives each row of a table page, when the search box holds a
 query, the first match in its excerpt (else its title) with the words around
 it: the record text is escaped first, and the highlight markup added after.
@@ -62,7 +63,11 @@ def _fields(view: View) -> pd.DataFrame:
 def terms(state: State, view: View) -> dict[str, Any]:
     """The selection's distinctive terms against the rest of the corpus, or why there are none."""
     n, total = len(view), view.data.n
-    head = {"title": "Distinctive terms of this selection", "selected": n, "total": total}
+    head = {"title": "Distinctive terms of this selection", "selected": n, "total": total,
+            "on": state.terms}  # fmt: skip
+    if not state.terms:
+        return {**head, "rows": [], "message": "The words and bigrams the selected records use "
+                "more than the rest of the corpus (the first use reads the whole corpus once)."}  # fmt: skip
     if state.criteria.is_empty or n == total:
         return {**head, "rows": [], "message": "Filter the records to see the words that set "
                 "them apart from the rest of the corpus."}  # fmt: skip

@@ -511,16 +511,25 @@ class Explorer {
     this.termsTitle = h("div", { class: "nx-chart-title", text: "Distinctive terms of this selection" });
     this.termsNote = h("div", { class: "nx-chart-subtitle nx-muted nx-small" });
     this.termsList = h("ol", { class: "nx-terms-list" });
+    this.termsToggle = h("button", {
+      class: "nx-button newsnb-terms-toggle",
+      type: "button",
+      text: "Show",
+      "aria-pressed": "false",
+      onclick: () => this.send({ type: "terms" }),
+    });
     this.terms = h(
       "section",
       { class: "nx-terms newsnb-terms", "data-version": "-1", "aria-label": "Distinctive terms of this selection" },
-      h("div", { class: "nx-chart-titles" }, this.termsTitle, this.termsNote),
+      h("div", { class: "nx-chart-head" }, h("div", { class: "nx-chart-titles" }, this.termsTitle, this.termsNote), this.termsToggle),
       this.termsList,
     );
     return this.terms;
   }
 
   renderTerms(s) {
+    this.termsToggle.textContent = s.on ? "Hide" : "Show";
+    this.termsToggle.setAttribute("aria-pressed", s.on ? "true" : "false");
     this.termsNote.textContent = s.message || s.note || "";
     const top = s.rows.length ? Math.max(...s.rows.map((r) => r.z)) : 1;
     this.termsList.replaceChildren(
