@@ -108,7 +108,7 @@ def report(corpus: Corpus, path: str | os.PathLike[str], **options: Unpack[Repor
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     out = newsnb.report(corpus, pathlib.Path(tmp, "report.html"), title="Sample")
     ...     out.read_text(encoding="utf-8").count('class="plotly-graph-div"')
-    9
+    10
     """
     page = report_html(corpus, **options)
     target = Path(path)
