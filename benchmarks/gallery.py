@@ -43,17 +43,31 @@ def figures(data: newsnb.Corpus) -> dict[str, object]:
     }
 
 
+def text_figures(data: newsnb.Corpus) -> dict[str, object]:
+    """The text charts (issue 15)."""
+    return {
+        "attention": charts.attention(data, ["chatbot", '"data centre"', "quantum"], freq="M"),
+        "terms": charts.terms(data, by="provider", groups=6, top=8),
+        "mix": charts.mix(data, top=12),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "gallery")
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--real", action="store_true", help="chart the real corpus")
     parser.add_argument("--dark", action="store_true", help="draw on a dark background")
+    parser.add_argument("--only", choices=["coverage", "text"], help="render one group of charts")
     args = parser.parse_args()
     os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")  # kaleido's Chrome
     args.out.mkdir(parents=True, exist_ok=True)
     background, ink = ("#111111", "#b0b0b0") if args.dark else ("white", None)
-    figs = figures(corpus(args.records, args.real))
+    data = corpus(args.records, args.real)
+    figs = {
+        **(figures(data) if args.only in (None, "coverage") else {}),
+        **(text_figures(data) if args.only in (None, "text") else {}),
+    }
     for fig in figs.values():
         fig.update_layout(paper_bgcolor=background, plot_bgcolor=background)  # type: ignore[attr-defined]
         if ink:

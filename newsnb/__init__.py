@@ -77,6 +77,14 @@ __all__ = [
 ]
 
 
+# -- issue 15, text (attention, terms, kwic, mix): kept in one block for the merge ---------------
+_TEXT = {"attention": "newsnb.analysis", "kwic": "newsnb.analysis", "mix": "newsnb.analysis",
+         "terms": "newsnb.analysis"}  # fmt: skip
+_LAZY.update(_TEXT)
+__all__ = sorted([*__all__, *_TEXT])
+# -- end of issue 15, text ---------------------------------------------------------------------
+
+
 def __getattr__(name: str) -> Any:
     if name in _MODULES:
         value = importlib.import_module(_MODULES[name])

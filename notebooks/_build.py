@@ -1,6 +1,6 @@
 """Write the tutorial notebooks of this folder, outputs stripped.
 
-This script is the source of ``01-quickstart.ipynb`` ... ``04-your-corpus.ipynb``:
+This script is the source of ``01-quickstart.ipynb`` ... ``05-text-and-timing.ipynb``:
 edit a notebook here, then run ``python notebooks/_build.py`` from the
 repository root.  ``tests/test_notebooks.py`` checks that the committed
 notebooks are exactly what this script writes, and runs each of them.
@@ -655,11 +655,95 @@ else:
 ]
 
 
+# -- 05: text and timing (issue 15): the text sections first, the timing sections after --------
+
+TEXT: list[Cell] = [
+    md("""
+# newsnb: text and timing
+
+Coverage counts records; this notebook reads their words.  It uses the built-in
+synthetic sample (20,000 invented records), so it runs anywhere, Binder included:
+every call works the same on `newsnb.load("path/to/records")`.
+"""),
+    code("""
+import newsnb
+from newsnb import charts
+
+corpus = newsnb.sample(20_000)
+corpus
+"""),
+    md("""
+## Attention, normalised by volume
+
+**How much of everything published mentions a subject, and is that changing?**
+`newsnb.attention` counts the records matching each query (the Explorer's search
+syntax: words and `"quoted phrases"`, all required, matched inside words too, so
+`ai` would also match "said": prefer longer words and phrases) and divides by all
+records of the period, so a busy month does not look like more attention.
+"""),
+    code("""
+queries = ["chatbot", '"data centre"', "quantum"]
+charts.attention(corpus, queries, freq="M")
+"""),
+    md("""
+**Which outlets give a subject the largest share of their own output?**  With
+`by="provider"` the share is within each provider: matches over that provider's records.
+"""),
+    code("""
+shares = newsnb.attention(corpus, '"data centre"', by="provider")
+shares.sort_values("share", ascending=False).head(8)
+"""),
+    md("""
+## Keyword in context
+
+**What do the matches actually say?**  `newsnb.kwic` lists every match with the words
+around it, without opening each record; the Explorer shows the same line under each
+title while its search box holds a query.
+"""),
+    code("""
+newsnb.kwic(corpus, '"data centre"', width=50).head(10)
+"""),
+    md("""
+## Distinguishing terms
+
+**What does each outlet talk about that the others don't?**  `newsnb.terms` ranks
+words and bigrams by the weighted log-odds z-score against the rest of the corpus
+(Monroe, Colaresi & Quinn 2008), which does not over-rank rare words: above about 2,
+the provider uses the term clearly more often than everyone else.
+"""),
+    code("""
+charts.terms(corpus, by="provider", groups=6, top=8)
+"""),
+    md("""
+**What sets a selection apart from the rest?**  Any boolean mask or `newsnb.Criteria`
+compares "this selection" with every other record, as the Explorer's *Distinctive
+terms* panel does after a filter change.
+"""),
+    code("""
+selection = newsnb.terms(corpus, by=newsnb.Criteria(topics=["Cybersecurity"], start="2024-01-01"), top=10)
+selection[selection["group"] == "selection"]
+"""),
+    md("""
+## The topic mix
+
+**Which outlets over- or under-cover which topics?**  `newsnb.mix` divides each
+provider's share of its records on a topic by the corpus's share: 2 means twice the
+attention the corpus gives that topic, 0.5 half.  The chart diverges around 1.
+"""),
+    code("""
+charts.mix(corpus, top=12)
+"""),
+]
+
+TEXT_AND_TIMING: list[Cell] = [*TEXT]
+
+
 NOTEBOOKS: dict[str, list[Cell]] = {
     "01-quickstart.ipynb": QUICKSTART,
     "02-coverage.ipynb": COVERAGE,
     "03-explorer.ipynb": EXPLORER,
     "04-your-corpus.ipynb": YOUR_CORPUS,
+    "05-text-and-timing.ipynb": TEXT_AND_TIMING,
 }
 
 

@@ -554,3 +554,72 @@ def test_no_news_prompt(lab: Server, browser: Any) -> None:
         assert not [t for t in toasts if "news" in t.lower()], f"a news prompt appeared: {toasts}"
     finally:
         context.close()
+
+
+# -- issue 15: the search's matches in context, the selection's distinctive terms ---------------
+
+
+def test_snippets_and_distinctive_terms(lab: Server, browser: Any, real: pd.DataFrame) -> None:
+    from playwright.sync_api import expect
+
+    context, page, problems = _page(browser, 1440, 1800)
+    try:
+        _open_and_run(page, lab)
+        page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+        root = page.locator(".newsnb-explorer").nth(0)
+        version = settled(root, None)
+        terms_box = root.locator(".newsnb-terms")
+        expect(terms_box.locator(".newsnb-terms-toggle")).to_have_text("Show", timeout=WAIT)
+        terms_box.locator(".newsnb-terms-toggle").click()
+        expect(terms_box).to_contain_text("Filter the records", timeout=WAIT)
+        expect(terms_box.locator(".newsnb-terms-toggle")).to_have_text("Hide", timeout=WAIT)
+        root.locator(".newsnb-search").fill('"power fx"')
+        text = (real["title"].fillna("") + "\n" + real["excerpt"].fillna("")).str.lower()
+        matching = text.str.replace(r"\s+", " ", regex=True).str.contains("power fx", regex=False)
+        expect_count(root, int(matching.sum()))
+        settled(root, version)
+        # every row of the page shows its match, highlighted, and the match says "power fx"
+        rows = root.locator(".nx-grid tbody tr")
+        snippets = root.locator(".nx-grid tbody tr .newsnb-snippet")
+        expect(snippets).to_have_count(rows.count(), timeout=WAIT)
+        marks = root.locator(".newsnb-snippet mark").all_inner_texts()
+        assert len(marks) == rows.count() and all(m.lower() == "power fx" for m in marks)
+        # the distinctive terms: those of the selection against the rest, counted here by hand
+        root.page.wait_for_function(
+            "el => el.querySelectorAll('.nx-term').length > 0",
+            arg=terms_box.element_handle(),
+            timeout=WAIT,
+        )
+        shown = terms_box.locator(".nx-term").evaluate_all(
+            "items => items.map(i => [i.dataset.term, i.title])"
+        )
+        expected = newsnb.terms(real, by=matching.to_numpy(), top=15, min_count=3)
+        expected = expected[(expected["group"] == "selection") & (expected["z"] > 0)]
+        assert [t for t, _ in shown] == expected["term"].tolist()
+        words = text[matching].str.findall(r"[^\W_]+")
+        for term, title in shown[:5]:
+            if " " not in term:
+                uses = int(words.map(lambda w, t=term: w.count(t)).sum())
+                assert f"used {uses:,} times" in title, (term, title)
+        ARTIFACTS.mkdir(exist_ok=True)
+        root.evaluate("el => el.closest('.jp-Cell').scrollIntoView({block: 'start'})")
+        page.mouse.move(1, 1)
+        root.screenshot(path=str(ARTIFACTS / "explorer-terms.png"))
+        terms_box.scroll_into_view_if_needed()
+        terms_box.screenshot(path=str(ARTIFACTS / "explorer-terms-list.png"))
+        page.evaluate(
+            "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
+        )
+        page.wait_for_function(
+            "() => document.body.dataset.jpThemeName === 'JupyterLab Dark'", timeout=WAIT
+        )
+        page.wait_for_timeout(600)  # the charts redraw in the dark ink
+        terms_box.screenshot(path=str(ARTIFACTS / "explorer-terms-list-dark.png"))
+        root.evaluate("el => el.closest('.jp-Cell').scrollIntoView({block: 'start'})")
+        root.screenshot(path=str(ARTIFACTS / "explorer-terms-dark.png"))
+        page.evaluate(
+            "() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})"
+        )
+        assert not _ours(problems), problems
+    finally:
+        context.close()

@@ -7,6 +7,8 @@ not by the code under test.
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ def shared(real_corpus: newsnb.Corpus) -> Explorer:
 def explorer(shared: Explorer) -> Explorer:
     """The module's Explorer with every filter, the order and the inspector reset."""
     shared.clear()
+    shared.show_terms(False)
     shared.sort("published_at", descending=True)
     if shared.state.raw:
         send(shared, type="raw")
@@ -527,7 +530,7 @@ def test_display(explorer: Explorer) -> None:
 
 def test_timings_are_recorded(explorer: Explorer) -> None:
     explorer.filter(text="portals")
-    assert set(explorer.timings) == {"filter", "table", "charts", "total"}
+    assert set(explorer.timings) == {"filter", "table", "charts", "terms", "total"}
     assert explorer.timings["total"] >= explorer.timings["charts"] >= 0
 
 
@@ -554,3 +557,61 @@ def test_payload_data_positions(real_corpus: newsnb.Corpus) -> None:
     assert (
         data.position(first) == 7 and data.position("nope") is None and data.position(None) is None
     )
+
+
+# -- issue 15: the selection's distinctive terms and the search's snippets ----------------------
+
+
+def test_terms_of_the_selection_are_those_against_the_rest(
+    explorer: Explorer, articles: pd.DataFrame
+) -> None:
+    explorer.filter(topics=["Portals"])
+    assert explorer.widget.terms["rows"] == [] and not explorer.widget.terms["on"]  # off at first
+    send(explorer, type="terms")  # the panel's Show button
+    assert explorer.state.terms and explorer.widget.terms["on"]
+    explorer.clear()
+    assert "Filter the records" in explorer.widget.terms["message"]
+    explorer.filter(topics=["Portals"])
+    shown = explorer.widget.terms
+    mask = articles["topics"].map(lambda t: "Portals" in t).to_numpy()
+    expected = newsnb.terms(articles, by=mask, top=15, min_count=3)
+    expected = expected[(expected["group"] == "selection") & (expected["z"] > 0)]
+    assert [r["term"] for r in shown["rows"]] == expected["term"].tolist()
+    assert [r["count"] for r in shown["rows"]] == expected["count"].tolist()
+    # the counts themselves, by a plain count of the selected records' words
+    first = shown["rows"][0]["term"]
+    if " " not in first:
+        texts = (articles["title"].fillna("") + " " + articles["excerpt"].fillna(""))[mask]
+        words = texts.str.lower().str.findall(r"[^\W_]+")
+        assert shown["rows"][0]["count"] == int(words.map(lambda w: w.count(first)).sum())
+    assert (
+        shown["selected"] == int(mask.sum())
+        and shown["version"] == explorer.widget.status["version"]
+    )
+    explorer.filter(text="zzzz-nothing")
+    assert explorer.widget.terms["message"] == "No record is selected."
+
+
+def test_search_rows_carry_their_match_in_context(
+    explorer: Explorer, articles: pd.DataFrame
+) -> None:
+    explorer.filter(text='"power fx"')
+    rows = explorer.widget.table["rows"]
+    assert rows and all("snippet" in r for r in rows)
+    for r in rows:
+        marked = re.findall(r"<mark>(.*?)</mark>", r["snippet"])
+        assert len(marked) == 1 and marked[0].lower() == "power fx"
+        record = articles.loc[r["id"]]
+        plain = re.sub(r"</?mark>|…", "", unescape(r["snippet"]))
+        texts = [re.sub(r"\s+", " ", str(record[f] or "")) for f in ("excerpt", "title")]
+        assert any(plain in t for t in texts)
+    explorer.clear()
+    assert not any("snippet" in r for r in explorer.widget.table["rows"])
+
+
+def test_snippets_escape_record_text(hostile: newsnb.Corpus) -> None:
+    x = Explorer(hostile)
+    x.filter(text="more")
+    (row,) = x.widget.table["rows"]
+    assert row["snippet"] == "…src=x onerror=alert(2)&gt; &amp; <mark>more</mark> text"
+    assert_inert(row["snippet"])

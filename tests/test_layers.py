@@ -154,7 +154,7 @@ for data in (corpus, sample, corpus.articles):
     for name in newsnb.charts.__all__:
         chart = getattr(newsnb.charts, name)
         if callable(chart) and name not in ("color_for", "label_text"):
-            chart(data).to_json()
+            chart(data, *{{"attention": ("copilot",)}}.get(name, ())).to_json()
 kept = newsnb.filter_articles(corpus.articles, newsnb.Criteria(topics="Portals"))
 with tempfile.TemporaryDirectory() as tmp:
     newsnb.report(corpus, pathlib.Path(tmp, "r.html"), top=5)

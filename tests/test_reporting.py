@@ -18,6 +18,7 @@ from newsnb.viz.reporting import report, report_html
 CHROMIUM = Path("/usr/bin/chromium")
 N_CHARTS = (
     9  # topics, providers, timeline, heatmap, cooccurrence, provider_share, gaps, quality, stories
+    + 1  # attention to the top topics (issue 15)
 )
 BUNDLE_HEAD = get_plotlyjs()[:300]
 
@@ -259,3 +260,25 @@ def test_hostile_report_runs_nothing_in_chromium(browser, hostile_page: Path) ->
         assert page.locator("#records img, #records svg, #records iframe").count() == 0
     finally:
         page.close()
+
+
+# -- issue 15: the report's text sections ------------------------------------------------------
+
+
+def test_report_text_sections(real_corpus: newsnb.Corpus) -> None:
+    page = report_html(real_corpus, top=5, max_rows=10)
+    assert 'id="chart-attention"' in page and 'id="newsnb-chart-attention"' in page
+    attention = page.split('id="attention"', 1)[1].split("</section>", 1)[0]
+    # the five largest topics, searched for by name: the chart's traces are named after them
+    largest = real_corpus.articles["topics"].explode().value_counts().index[:5].tolist()
+    for topic in largest:
+        assert f'"name":"{topic}"' in attention, topic
+    section = page.split('id="terms"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", section)
+    biggest = real_corpus.articles["provider_name"].value_counts()
+    assert [html.unescape(p) for p, _ in rows] == biggest.index[: len(rows)].tolist()
+    expected = newsnb.terms(real_corpus, by="provider", top=8)
+    microsoft = expected[(expected["provider"] == "Microsoft") & (expected["z"] > 0)]
+    listed = re.findall(r"([^,>]+?) <span class=\"meta\">([\d.]+)</span>", rows[0][1])
+    assert [t.strip() for t, _ in listed] == microsoft["term"].tolist()
+    assert [float(z) for _, z in listed] == [round(z, 1) for z in microsoft["z"]]

@@ -148,3 +148,9 @@ def test_period() -> None:
     assert state.set_period(State(), "Q").period == "Q"
     with pytest.raises(ValueError, match="period='H'"):
         state.set_period(State(), "H")
+
+
+def test_the_terms_panel_toggles() -> None:
+    s = state.toggle_terms(State())
+    assert s.terms and not state.toggle_terms(s).terms
+    assert not State().terms

@@ -18,6 +18,11 @@ module                      what it holds
 ``distribution``            :func:`histogram`
 ``filtering``               :func:`filter_articles` and the :class:`ArticleIndex`
 ``facets``                  facet counts that leave their own filter out
+``tokens``                  the one tokenizer: words, terms (n-grams), shingles
+``distinctive``             :func:`terms` (weighted log-odds) and the :class:`TermIndex`
+``context``                 :func:`kwic` (keyword in context)
+``volume``                  :func:`attention` (matches, total, share)
+``representation``          :func:`mix` (over/under-representation index)
 ==========================  =====================================================
 
 Examples
@@ -29,14 +34,18 @@ Examples
 [2, 1]
 """
 
+from newsnb.analysis.context import kwic
 from newsnb.analysis.counting import OTHER, coverage, resolve_freq
+from newsnb.analysis.distinctive import TermIndex, terms
 from newsnb.analysis.distribution import histogram
 from newsnb.analysis.facets import Facets, facet_counts
 from newsnb.analysis.filtering import ArticleIndex, filter_articles, parse_query
 from newsnb.analysis.inputs import TOPIC, Data, articles_of, as_data, group_column
 from newsnb.analysis.pairs import cooccurrence
 from newsnb.analysis.quiet import gaps
+from newsnb.analysis.representation import mix
 from newsnb.analysis.syndication import stories
+from newsnb.analysis.volume import attention
 
 __all__ = [
     "OTHER",
@@ -44,8 +53,10 @@ __all__ = [
     "ArticleIndex",
     "Data",
     "Facets",
+    "TermIndex",
     "articles_of",
     "as_data",
+    "attention",
     "cooccurrence",
     "coverage",
     "facet_counts",
@@ -53,7 +64,10 @@ __all__ = [
     "gaps",
     "group_column",
     "histogram",
+    "kwic",
+    "mix",
     "parse_query",
     "resolve_freq",
     "stories",
+    "terms",
 ]

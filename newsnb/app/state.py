@@ -85,6 +85,8 @@ class State:
         Text typed in the provider list's search box.
     notice : str
         A one-off message for the status line (where an export was written).
+    terms : bool
+        The *Distinctive terms* panel is on (its first use tokenizes the corpus once).
     """
 
     criteria: Criteria = dataclasses.field(default_factory=Criteria)
@@ -98,6 +100,7 @@ class State:
     period: str = "auto"
     provider_query: str = ""
     notice: str = ""
+    terms: bool = False
 
     def __post_init__(self) -> None:
         if self.sort not in SORTABLE:
@@ -273,6 +276,11 @@ def move(state: State, delta: int, rows: Rows) -> State:
     if current is None:
         return select_row(state, state.page * state.page_size, rows)
     return select_row(state, current + delta, rows)
+
+
+def toggle_terms(state: State) -> State:
+    """*Show distinctive terms* / *Hide*: the selection's terms against the rest."""
+    return _replace(state, terms=not state.terms)
 
 
 def toggle_raw(state: State) -> State:

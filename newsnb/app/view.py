@@ -129,6 +129,7 @@ class ExplorerView(anywidget.AnyWidget):
     table = t.Dict().tag(sync=True)
     charts = t.Dict().tag(sync=True)
     inspector = t.Dict().tag(sync=True)
+    terms = t.Dict().tag(sync=True)  # the selection's distinctive terms (issue 15)
 
     def __init__(self, on_intent: Callable[[dict[str, Any]], None], **parts: Any) -> None:
         super().__init__(_esm=front_end(), _css=styles(), **parts)

@@ -24,21 +24,25 @@ Conventions shared by all charts:
 from newsnb.viz.bars import providers, quality, stories, topics
 from newsnb.viz.matrices import cooccurrence, heatmap
 from newsnb.viz.style import OTHER_COLOR, PALETTE, TEMPLATE, color_for, label_text
+from newsnb.viz.text import attention, mix, terms
 from newsnb.viz.timelines import gaps, provider_share, timeline
 
 __all__ = [
     "OTHER_COLOR",
     "PALETTE",
     "TEMPLATE",
+    "attention",
     "color_for",
     "cooccurrence",
     "gaps",
     "heatmap",
     "label_text",
+    "mix",
     "provider_share",
     "providers",
     "quality",
     "stories",
+    "terms",
     "timeline",
     "topics",
 ]

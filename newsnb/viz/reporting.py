@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import os
-import re
 import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,7 +31,7 @@ from newsnb.analysis import filter_articles, periods
 from newsnb.corpus import Corpus
 from newsnb.criteria import Criteria
 from newsnb.errors import check_count
-from newsnb.viz import charts
+from newsnb.viz import charts, report_text
 from newsnb.viz.html import escape, format_date, link, safe_url, table_html
 
 if TYPE_CHECKING:
@@ -109,7 +108,7 @@ def report(corpus: Corpus, path: str | os.PathLike[str], **options: Unpack[Repor
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     out = newsnb.report(corpus, pathlib.Path(tmp, "report.html"), title="Sample")
     ...     out.read_text(encoding="utf-8").count('class="plotly-graph-div"')
-    9
+    10
     """
     page = report_html(corpus, **options)
     target = Path(path)
@@ -164,6 +163,9 @@ def report_html(
         ("charts", "Charts", charts),
         ("stories", "Top stories", _stories(corpus, story_frame, top)),
         ("gaps", "Gaps", _gaps(corpus, analysis.gaps, freq, top)),
+        # issue 15, text
+        ("attention", "Attention to the top topics", report_text.attention(corpus, freq, nonce)),
+        ("terms", "Distinguishing terms of the top providers", report_text.terms(corpus)),
     ]
     if len(corpus.errors):
         sections.append(("errors", "Files that could not be read", _errors(corpus.errors)))
@@ -271,9 +273,9 @@ def _charts(corpus: Corpus, *, freq: str, top: int, cdn: bool, nonce: str) -> st
             # the bundle holds no "<script"; only plotly's own tags around it get the nonce
             bundle = get_plotlyjs()
             head, found, tail = html.partition(bundle)
-            html = _with_nonce(head, nonce) + found + _with_nonce(tail, nonce)
+            html = report_text.with_nonce(head, nonce) + found + report_text.with_nonce(tail, nonce)
         else:
-            html = _with_nonce(html, nonce)
+            html = report_text.with_nonce(html, nonce)
         # the figure carries its own title; the heading names it for screen readers
         parts.append(
             f'<figure class="chart" id="chart-{name}" aria-label="{escape(heading)}">{html}</figure>'
@@ -284,10 +286,6 @@ def _charts(corpus: Corpus, *, freq: str, top: int, cdn: bool, nonce: str) -> st
 def _accepted(function: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]:
     params = inspect.signature(function).parameters
     return {key: value for key, value in options.items() if key in params}
-
-
-def _with_nonce(html: str, nonce: str) -> str:
-    return re.sub(r"<script\b", f'<script nonce="{nonce}"', html)
 
 
 # -- stories, gaps, errors -------------------------------------------------------

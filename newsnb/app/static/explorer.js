@@ -253,7 +253,7 @@ class Explorer {
       attributes: true,
       attributeFilter: ["data-jp-theme-name", "data-jp-theme-light", "class"],
     });
-    for (const name of ["status", "facets", "controls", "table", "charts", "inspector"]) {
+    for (const name of ["status", "facets", "controls", "table", "charts", "inspector", "terms"]) {
       const handler = () => this.update(name);
       model.on(`change:${name}`, handler);
       this.listeners.push([`change:${name}`, handler]);
@@ -500,9 +500,50 @@ class Explorer {
       { class: "nx-main" },
       h("div", { class: "nx-charts newsnb-charts" }, timeline, h("div", { class: "nx-bars" }, topics, providers)),
       h("div", { class: "nx-lower" }, tableSection, this.inspector),
+      this.termsBox(),
     );
     this.root.append(top, this.notice, h("div", { class: "nx-body" }, filters, main));
     this.el.append(this.root);
+  }
+
+  termsBox() {
+    // the selection's distinctive terms (weighted log-odds against the rest of the corpus)
+    this.termsTitle = h("div", { class: "nx-chart-title", text: "Distinctive terms of this selection" });
+    this.termsNote = h("div", { class: "nx-chart-subtitle nx-muted nx-small" });
+    this.termsList = h("ol", { class: "nx-terms-list" });
+    this.termsToggle = h("button", {
+      class: "nx-button newsnb-terms-toggle",
+      type: "button",
+      text: "Show",
+      "aria-pressed": "false",
+      onclick: () => this.send({ type: "terms" }),
+    });
+    this.terms = h(
+      "section",
+      { class: "nx-terms newsnb-terms", "data-version": "-1", "aria-label": "Distinctive terms of this selection" },
+      h("div", { class: "nx-chart-head" }, h("div", { class: "nx-chart-titles" }, this.termsTitle, this.termsNote), this.termsToggle),
+      this.termsList,
+    );
+    return this.terms;
+  }
+
+  renderTerms(s) {
+    this.termsToggle.textContent = s.on ? "Hide" : "Show";
+    this.termsToggle.setAttribute("aria-pressed", s.on ? "true" : "false");
+    this.termsNote.textContent = s.message || s.note || "";
+    const top = s.rows.length ? Math.max(...s.rows.map((r) => r.z)) : 1;
+    this.termsList.replaceChildren(
+      ...s.rows.map((r) =>
+        h(
+          "li",
+          { class: "nx-term", "data-term": r.term, title: `${r.term}: used ${fmt(r.count)} times here (${(100 * r.rate).toFixed(2)}% of the selection's terms), z ${r.z.toFixed(1)}` },
+          h("span", { class: "nx-term-bar", style: `width: ${Math.max(4, (100 * r.z) / top).toFixed(1)}%` }),
+          h("span", { class: "nx-term-text", text: r.term }),
+          h("span", { class: "nx-term-z nx-muted nx-small", text: `z ${r.z.toFixed(1)} · ${fmt(r.count)}×` }),
+        ),
+      ),
+    );
+    this.terms.dataset.version = String(s.version);
   }
 
   periodSelect() {
@@ -590,6 +631,7 @@ class Explorer {
     else if (name === "table") this.renderTable(value);
     else if (name === "charts") this.renderCharts(value);
     else if (name === "inspector") this.renderInspector(value);
+    else if (name === "terms") this.renderTerms(value);
   }
 
   renderStatus(s) {
@@ -691,6 +733,12 @@ class Explorer {
         const inner = h("div", { class: key === "title" ? "nx-clamp" : "nx-cell", text });
         if (text) td.title = text;
         td.append(inner);
+        if (key === "title" && row.snippet) {
+          // the search's match in context: record text escaped on the Python side, then <mark>
+          const snippet = h("div", { class: "nx-snippet newsnb-snippet" });
+          snippet.innerHTML = row.snippet;
+          td.append(snippet);
+        }
         return td;
       });
       const tr = h("tr", { "data-row": row.row, "data-id": row.id, "aria-selected": row.row === t.selected ? "true" : "false" }, ...cells);

@@ -1,0 +1,220 @@
+"""Charts of the text analyses: attention over time, distinguishing terms, the topic mix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from newsnb import analysis
+from newsnb.analysis import Data, periods
+from newsnb.analysis.distinctive import By
+from newsnb.analysis.volume import Queries, check_queries
+from newsnb.errors import check_count
+from newsnb.viz import style
+
+__all__ = ["attention", "mix", "terms"]
+
+
+def attention(data: Data, queries: Queries, freq: str | None = "auto") -> go.Figure:
+    """The share of all records that match each query, per period: one line per query.
+
+    Plots :func:`newsnb.attention(data, queries, freq) <newsnb.analysis.attention>`;
+    ``freq=None`` draws one bar per query (the share of the whole of ``data``).
+    Hover shows the matching records and all records of the period.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> articles = pd.DataFrame({
+    ...     "title": ["AI act", "Cloud outage", "AI chips", "Budget"],
+    ...     "excerpt": ["", "", "", "AI spending"],
+    ...     "published_at": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-03-01", "2024-03-02"], utc=True),
+    ... })
+    >>> fig = attention(articles, ["ai", "cloud"], freq="M")
+    >>> [(t.name, t.y.tolist()) for t in fig.data]  # February published nothing: no share
+    [('ai', [0.5, nan, 1.0]), ('cloud', [0.5, nan, 0.0])]
+    """
+    data = analysis.as_data(data)
+    if freq is not None:
+        freq = style.need_freq(data, freq, "attention")
+    labelled = check_queries(queries)
+    title = "Share of records matching " + (
+        f"each query, per {periods.FREQS[freq]}" if freq else "each query"
+    )
+    table = analysis.attention(data, labelled, freq=freq)
+    if table.empty:
+        return style.empty(title, style.no_records(data))
+    if table["matches"].sum() == 0:
+        return style.empty(title, "No record matches " + " or ".join(map(repr, labelled.values())))
+    subtitle = style.join(
+        'matches / all records of the period (the search\'s syntax: words, "phrases")',
+        f"{table.attrs['missing_dates']:,} records without a date are not shown"
+        if freq and table.attrs.get("missing_dates")
+        else "",
+    )
+    fig = style.figure(title, subtitle)
+    for query, part in table.groupby("query", observed=True, sort=False):
+        custom = np.column_stack([part["matches"], part["total"]])
+        color = style.color_for(query, "query")
+        hover = (
+            "<b>%{fullData.name}</b><br>%{x}<br>%{y:.1%} of the records "
+            "(%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"
+        )
+        if freq:
+            x = style.naive_utc(part["period"])
+            fig.add_scatter(x=x, y=part["share"].to_numpy(), name=style.label_text(query),
+                            mode="lines+markers" if len(x) <= 40 else "lines",
+                            line={"color": color, "width": 2}, customdata=custom,
+                            hovertemplate=hover)  # fmt: skip
+        else:
+            fig.add_bar(x=[style.label_text(query)], y=part["share"].to_numpy(),
+                        name=style.label_text(query), marker_color=color, customdata=custom,
+                        hovertemplate=hover.replace("%{x}<br>", ""))  # fmt: skip
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", title_text="Share of records")
+    if freq:
+        fig.update_layout(xaxis_title=style.period_axis(freq), hovermode="closest")
+        style.time_axis(fig, style.naive_utc(table["period"].drop_duplicates()), freq)
+    else:
+        fig.update_layout(xaxis_title="Query", showlegend=False)
+    return fig
+
+
+def terms(
+    data: Data,
+    by: By = "provider",
+    *,
+    groups: int = 6,
+    top: int = 10,
+    **options: Any,
+) -> go.Figure:
+    """The top distinguishing terms of each group: one panel of bars (z-scores) per group.
+
+    Plots :func:`newsnb.terms(data, by, top=top, **options) <newsnb.analysis.terms>`
+    for the ``groups`` largest groups.  A bar's length is the term's weighted
+    log-odds z-score against the rest of the corpus (above about 2: clearly
+    more often than the rest); hover shows its count, rate and log-odds.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> articles = pd.DataFrame({
+    ...     "title": ["Rust is fast", "Rust ships", "Go is simple", "Go ships"],
+    ...     "excerpt": ["", "", "", ""],
+    ...     "provider_name": ["A", "A", "B", "B"],
+    ... })
+    >>> fig = terms(articles, min_count=1, ngrams=1, top=2)
+    >>> [(t.name, list(t.y)) for t in fig.data]
+    [('A', ['rust', 'fast']), ('B', ['go', 'simple'])]
+    """
+    data = analysis.as_data(data)
+    groups = check_count(groups, "groups", what="panels to draw")
+    table = analysis.terms(data, by=by, top=top, **options)
+    column = table.attrs.get("by", "group")
+    title = f"Distinguishing terms by {style.what(column)}" if column != "group" else (
+        "Distinguishing terms of the selection"
+    )  # fmt: skip
+    if table.empty:
+        return style.empty(title, style.no_records(data) if not len(analysis.articles_of(data))
+                           else "No term is used often enough (lower min_count)")  # fmt: skip
+    names = [g for g in table[column].cat.categories if (table[column] == g).any()][:groups]
+    shown = [periods.labels(np.array([g], "datetime64[us]"), _freq(table))[0]
+             if column == "period" else g for g in names]  # fmt: skip
+    cols = min(3, len(names))
+    rows = -(-len(names) // cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[style.label_text(s) for s in shown],
+                        horizontal_spacing=0.12, vertical_spacing=0.12 if rows > 1 else 0.0)  # fmt: skip
+    for i, (group, label) in enumerate(zip(names, shown)):
+        part = table[table[column] == group]
+        custom = np.column_stack([part["count"], part["rate"], part["log_odds"]])
+        fig.add_bar(
+            x=part["z"].to_numpy(), y=style.names(part["term"]), orientation="h",
+            name=style.label_text(label), marker_color=style.color_for(label, column),
+            customdata=custom, row=i // cols + 1, col=i % cols + 1,
+            hovertemplate="<b>%{y}</b><br>z %{x:.1f}<br>%{customdata[0]:,} uses "
+            "(%{customdata[1]:.2%} of the group's terms)<br>log-odds %{customdata[2]:.2f}"
+            "<extra>%{fullData.name}</extra>",
+        )  # fmt: skip
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(
+        template=style.TEMPLATE,
+        title={"text": title, "subtitle": {"text": "weighted log-odds z-score vs the rest of the "
+               "corpus (Monroe et al. 2008); above 2: clearly more often"}},
+        showlegend=False, height=max(380, 110 + rows * (40 + 22 * top)),
+    )  # fmt: skip
+    return fig
+
+
+def _freq(table: pd.DataFrame) -> str:
+    """The period of a ``terms(by="period")`` table, from the spacing of its periods."""
+    starts = table["period"].drop_duplicates().sort_values()
+    if len(starts) < 2:
+        return "D"
+    days = (starts.iloc[1] - starts.iloc[0]).days
+    return (
+        "D" if days < 7 else "W" if days < 28 else "M" if days < 90 else "Q" if days < 365 else "Y"
+    )
+
+
+def mix(data: Data, by: Sequence[str] = ("provider", "topic"), top: int = 15,
+        min_records: int = 5) -> go.Figure:  # fmt: skip
+    """Over- and under-representation: each provider's topic share over the corpus's, as a heatmap.
+
+    Plots :func:`newsnb.mix(data, by, top=top, min_records=min_records)
+    <newsnb.analysis.mix>`.  The colour diverges around 1 (the corpus's own
+    mix) on a doubling scale: red cells get more than the corpus's share of
+    attention, blue less, white as much; hover shows the index, the count and
+    both shares.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> articles = pd.DataFrame({
+    ...     "provider_name": ["A", "A", "A", "B"],
+    ...     "topics": [["AI"], ["AI"], ["Cloud"], ["Cloud"]],
+    ... })
+    >>> fig = mix(articles, min_records=1)
+    >>> fig.data[0].y, fig.data[0].customdata[..., 0].tolist()
+    (('A', 'B'), [[1.3333333333333333, 0.6666666666666666], [0.0, 2.0]])
+    """
+    data = analysis.as_data(data)
+    table = analysis.mix(data, by=by, top=top, min_records=min_records)
+    row, col = by[0], by[1]
+    title = f"Each {style.what(row)}'s {style.what(col)} mix against the corpus's"
+    if table.empty:
+        return style.empty(title, style.no_records(data) if not len(analysis.articles_of(data))
+                           else f"No {style.what(row)} has {min_records:,} records or more")  # fmt: skip
+    rows = list(table[row].cat.categories)
+    cols = list(table[col].cat.categories)
+    shape = (len(rows), len(cols))
+    index = table["index"].to_numpy(dtype=float).reshape(shape)
+    with np.errstate(divide="ignore"):
+        z = np.clip(np.log2(index), -3, 3)  # 0 (never) shows as the darkest blue
+    custom = np.stack(
+        [index, table["count"].to_numpy().reshape(shape), table["share"].to_numpy().reshape(shape),
+         table["corpus_share"].to_numpy().reshape(shape)], axis=-1,
+    )  # fmt: skip
+    fig = style.figure(
+        title,
+        f"share of the {style.what(row)}'s records / share of all records; "
+        f"{style.what(row)}s with {min_records:,}+ records",
+        height=max(400, 160 + 26 * len(rows)), width=max(600, 300 + 34 * len(cols)),
+    )  # fmt: skip
+    fig.add_heatmap(
+        x=style.names(cols), y=style.names(rows), z=z, customdata=custom,
+        colorscale="RdBu_r", zmid=0, zmin=-3, zmax=3,
+        colorbar={"title": {"text": "Index"}, "tickvals": [-3, -2, -1, 0, 1, 2, 3],
+                  "ticktext": ["⅛ or less", "¼", "½", "1", "2×", "4×", "8× or more"]},
+        hovertemplate="<b>%{y}</b> · %{x}<br>index %{customdata[0]:.2f}<br>%{customdata[1]:,} "
+        "records (%{customdata[2]:.1%} of its records; corpus %{customdata[3]:.1%})<extra></extra>",
+    )  # fmt: skip
+    fig.update_layout(
+        xaxis_title=style.what(col).capitalize(), yaxis_title=style.what(row).capitalize()
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickangle=-45)
+    return fig

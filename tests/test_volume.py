@@ -1,0 +1,98 @@
+"""attention(): matches, total and share per query, period and group, checked against pandas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import newsnb
+
+
+def known() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "title": ["AI act", "Cloud outage", "AI chips", "Budget", "AI and cloud", "Sports"],
+            "excerpt": ["", "", "", "more AI spending", "", ""],
+            "provider_name": pd.Categorical(["A", "A", "B", "B", "B", "C"]),
+            "topics": [["Policy"], ["Cloud"], ["Chips"], ["Policy"], ["Cloud"], []],
+            "published_at": pd.to_datetime(
+                [
+                    "2024-01-01",
+                    "2024-01-02",
+                    "2024-03-01",
+                    "2024-03-02",
+                    "2024-03-03",
+                    "2024-03-09",
+                ],
+                utc=True,
+            ),
+        }
+    )
+
+
+def test_known_counts_by_month_zero_filled() -> None:
+    out = newsnb.attention(known(), ["ai", "cloud"], freq="M")
+    assert out["period"].dt.strftime("%Y-%m").tolist() == ["2024-01", "2024-02", "2024-03"] * 2
+    assert out["matches"].tolist() == [1, 0, 3, 1, 0, 1]
+    assert out["total"].tolist() == [2, 0, 4, 2, 0, 4]
+    np.testing.assert_allclose(out["share"], [0.5, np.nan, 0.75, 0.5, np.nan, 0.25])
+    assert out["query"].cat.categories.tolist() == ["ai", "cloud"]
+
+
+def test_share_within_each_provider() -> None:
+    out = newsnb.attention(known(), {"AI": "ai"}, by="provider")
+    assert out[["query", "provider", "matches", "total"]].values.tolist() == [
+        ["AI", "B", 3, 3], ["AI", "A", 1, 2], ["AI", "C", 0, 1],
+    ]  # fmt: skip
+    both = newsnb.attention(known(), "ai", by="provider", freq="M")
+    assert len(both) == 3 * 3 and both["matches"].sum() == 4
+
+
+@pytest.mark.parametrize("queries", [["ai", '"data centre"', "cloud"], ['model "power grid"']])
+def test_a_query_counts_the_same_records_everywhere(
+    sample_corpus: newsnb.Corpus, queries: list
+) -> None:
+    articles = sample_corpus.articles
+    out = newsnb.attention(sample_corpus, queries, freq="W", by="topic")
+    for query in queries:
+        kept = newsnb.filter_articles(articles, text=query)
+        expected = kept.explode("topics").groupby("topics").size()
+        got = out[out["query"] == query].groupby("topic", observed=True)["matches"].sum()
+        got.index = got.index.astype(str)
+        assert got[got > 0].sort_index().to_dict() == expected.sort_index().to_dict()
+        assert set(newsnb.kwic(sample_corpus, query)["article_id"]) == set(kept.index)
+        overall = newsnb.attention(sample_corpus, query)
+        assert overall[["matches", "total"]].values.tolist() == [[len(kept), len(articles)]]
+    # the totals are coverage's, per period and topic
+    totals = newsnb.coverage(sample_corpus, by="topic", freq="W")
+    assert out[out["query"] == queries[0]]["total"].tolist() == totals["count"].tolist()
+
+
+def test_no_match_and_empty_corpus() -> None:
+    out = newsnb.attention(known(), "zzz", freq="M")
+    assert out["matches"].sum() == 0 and out["total"].sum() == 6  # zeros, not a missing row
+    empty = newsnb.attention(known().iloc[:0], "ai", freq="M")
+    assert empty.empty and empty.columns.tolist() == [
+        "query",
+        "period",
+        "matches",
+        "total",
+        "share",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("",), "every query needs at least one word"),
+        (([],), "every query needs at least one word"),
+        ((["ai", "ai"],), "give each query once"),
+        ((42,), "use a query"),
+        (("ai", "fortnight"), "freq='fortnight' is not a period"),
+        (("ai", None, "colour"), "by='colour' is not something to group by"),
+    ],
+)
+def test_bad_arguments(args: tuple, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        newsnb.attention(known(), *args)
