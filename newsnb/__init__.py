@@ -44,6 +44,9 @@ _LAZY = {
     "stories": "newsnb.analysis",
     "to_parquet": "newsnb.io.parquet",
     "write_sample": "newsnb.synthetic",
+    # issue 15, part B: reprints found by their text, who breaks the news
+    "lead_lag": "newsnb.analysis",
+    "reprints": "newsnb.analysis",
 }
 # public names that need an extra (`pip install "newsnb[dask]"`): resolvable, but
 # kept out of __all__ so that `from newsnb import *` works without the extra
@@ -65,11 +68,13 @@ __all__ = [
     "filter_articles",
     "gaps",
     "histogram",
+    "lead_lag",
     "load",
     "load_text",
     "read_parquet",
     "read_selection",
     "report",
+    "reprints",
     "sample",
     "stories",
     "to_parquet",
