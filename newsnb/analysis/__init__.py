@@ -21,6 +21,7 @@ module                      what it holds
 ``distribution``            :func:`histogram`
 ``filtering``               :func:`filter_articles` and the :class:`ArticleIndex`
 ``facets``                  facet counts that leave their own filter out
+``tokens``                  the one tokenizer: words, terms (n-grams), shingles
 ==========================  =====================================================
 
 Examples
