@@ -329,3 +329,21 @@ def test_stories_with_text_on_the_sample_hold_more_copies(planted: newsnb.Corpus
         return len(planted_ids & {r for records in found["records"] for r in records})
 
     assert storied(newsnb.stories(planted, text=True)) > 2 * storied(newsnb.stories(planted))
+
+
+def test_shingle_hashes_are_the_tokenizers_shingles(planted: newsnb.Corpus) -> None:
+    from newsnb.analysis import tokens
+
+    texts = (planted.articles["title"] + " " + planted.articles["excerpt"]).iloc[:400]
+    hashes, offsets = shingle_hashes(pa.array(texts.tolist()))
+    strings = tokens.shingles(texts, k=3).to_pylist()
+    seen: dict[str, int] = {}
+    for row, listed in enumerate(strings):
+        mine = hashes[offsets[row] : offsets[row + 1]].tolist()
+        if len(listed) == 1 and len(listed[0].split()) < 3:
+            assert mine == []  # a text under three words: no shingle here (it never links)
+            continue
+        assert len(mine) == len(listed)
+        for text, value in zip(listed, mine, strict=True):
+            assert seen.setdefault(text, value) == value  # one shingle, one hash
+    assert len(set(seen.values())) == len(seen)  # and no two shingles share one here

@@ -149,5 +149,5 @@ def test_bad_ngrams_name_the_valid_range(bad: object) -> None:
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "3"])
 def test_bad_shingle_size(bad: object) -> None:
-    with pytest.raises(ValueError, match="shingle size"):
+    with pytest.raises(ValueError, match="words per shingle"):
         tokens.shingles(["a b c"], bad)  # type: ignore[arg-type]

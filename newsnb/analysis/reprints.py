@@ -9,8 +9,11 @@ Datasets*, ch. 3).
 
 The steps, each on whole arrays (no Python loop over records):
 
-1. the words of each record's ``fields``, from the package's one tokenizer;
-2. its word ``shingle``-grams, each hashed to 32 bits;
+1. the words of each record's ``fields``, from the package's one tokenizer
+   (:func:`newsnb.analysis.tokens.word_table`);
+2. its word ``shingle``-grams (the shingles of
+   :func:`newsnb.analysis.tokens.shingles`), each hashed to 32 bits from its
+   words' hashes, without building its string;
 3. its MinHash signature: ``num_perm`` minima of datasketch's own permutations
    (the ``affine32`` scheme of ``datasketch.MinHash``), computed for all
    records at once;
@@ -43,6 +46,7 @@ import pyarrow.compute as pc
 
 from newsnb.analysis.clusters import cluster_frame
 from newsnb.analysis.inputs import Data, articles_of, as_data, require
+from newsnb.analysis.tokens import word_table
 from newsnb.errors import NewsnbError
 from newsnb.schema import arrow_text
 
@@ -81,19 +85,11 @@ def _datasketch() -> Any:
 
 
 def _words(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """The lower-case words of each text, flattened, and each text's offset into them.
-
-    Placeholder for the package's tokenizer (``newsnb.analysis.tokens``).
-    """
-    lists = pc.split_pattern_regex(pc.utf8_lower(texts), pattern=r"[^\p{L}\p{N}]+")
-    flat = pc.list_flatten(lists)
-    parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
-    keep = pc.greater(pc.binary_length(flat), 0)
-    words = flat.filter(keep)
-    parents = parents[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
+    """The words of each text (the package's tokenizer), flattened, and each text's offset."""
+    rows, found = word_table(texts)
     offsets = np.zeros(len(texts) + 1, dtype="int64")
-    np.cumsum(np.bincount(parents, minlength=len(texts)), out=offsets[1:])
-    return words, offsets
+    np.cumsum(np.bincount(rows, minlength=len(texts)), out=offsets[1:])
+    return found, offsets
 
 
 def _text_of(articles: pd.DataFrame, fields: Sequence[str]) -> pa.Array:
@@ -430,7 +426,8 @@ def reprints(
     """Groups of records whose texts are near-duplicates: reprints, found by their text.
 
     Each record's ``fields`` are joined, cut into words by the package's
-    tokenizer (Unicode letters and digits, lower case) and into overlapping
+    tokenizer (:mod:`newsnb.analysis.tokens`: Unicode letters, marks and
+    digits, NFKC, lower case, HTML entities and possessive 's out) and into overlapping
     runs of ``shingle`` words; two records are linked when the MinHash
     estimate of the Jaccard similarity of their shingle sets (shared
     shingles / all their shingles) is at least ``threshold``, and a cluster is
