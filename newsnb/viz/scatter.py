@@ -13,6 +13,8 @@ from newsnb.viz import style
 
 __all__ = ["lead_lag"]
 
+_NAMED = 10  # providers named on the chart (the most stories); the others in the hover
+
 
 def lead_lag(
     data: Data, stories: pd.DataFrame | None = None, top: int = 25, min_stories: int = 5
@@ -24,8 +26,9 @@ def lead_lag(
     ``top`` with most stories), at its median lag behind the first report
     (x, hours) and its share of first reports (y); the point's area grows
     with its number of stories.  Top left: providers that break the news;
-    bottom right: those that follow, late.  The hover adds the counts and the
-    90th-percentile lag; ``customdata[0]`` of each point is the provider.
+    bottom right: those that follow, late.  The ten with most stories are
+    named on the chart; the hover names every point and adds the counts and
+    the 90th-percentile lag.  ``customdata[0]`` of each point is the provider.
 
     Examples
     --------
@@ -66,8 +69,10 @@ def lead_lag(
         x=shown["median_lag_hours"].to_numpy(),
         y=shown["share_first"].to_numpy(),
         mode="markers+text",
-        text=style.names(raw),
-        textposition="top center",
+        # names on the largest points only: the rest would pile up near a lag of 0
+        text=[name if rank < _NAMED else "" for rank, name in enumerate(style.names(raw))],
+        textposition="middle right",
+        cliponaxis=False,
         marker={
             "size": area,
             "sizemode": "area",
@@ -96,6 +101,7 @@ def lead_lag(
         yaxis_title="Share of its stories it reported first",
         showlegend=False,
     )
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    fig.update_xaxes(rangemode="tozero")
+    fig.update_yaxes(tickformat=".0%", range=[-0.05, 1.08])
+    widest = float(np.nanmax(shown["median_lag_hours"].to_numpy())) or 1.0
+    fig.update_xaxes(range=[-0.04 * widest, 1.12 * widest])
     return fig
