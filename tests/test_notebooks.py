@@ -38,7 +38,13 @@ pytestmark = pytest.mark.slow  # real kernels and servers: the full suite's, not
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 BINDER = REPO / "binder"
-NAMES = ["01-quickstart.ipynb", "02-coverage.ipynb", "03-explorer.ipynb", "04-your-corpus.ipynb"]
+NAMES = [
+    "01-quickstart.ipynb",
+    "02-coverage.ipynb",
+    "03-explorer.ipynb",
+    "04-your-corpus.ipynb",
+    "05-text-and-timing.ipynb",
+]
 SAMPLE_SIZE = 5_000  # the notebooks' newsnb.sample(5_000)
 CELL_TIMEOUT = 300  # seconds; a cell takes a few seconds here
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
