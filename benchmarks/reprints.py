@@ -144,10 +144,19 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.1)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--grid-only", action="store_true", help="stop after part 2")
+    parser.add_argument("--speed-only", action="store_true", help="parts 3 and 4 only")
     args = parser.parse_args()
     print(machine())
     print(f"defaults: threshold={THRESHOLD}, shingle={SHINGLE}, num_perm={NUM_PERM}")
 
+    if not args.speed_only:
+        grid(args)
+    if args.grid_only:
+        return
+    speed(args)
+
+
+def grid(args: argparse.Namespace) -> None:
     small = newsnb.load(folder_of(args.grid_records, args.share), progress=False)
     truth = reprint_truth(args.grid_records, seed=0, reprints=args.share)
     kept, jaccard = kept_shares(small, truth)
@@ -180,8 +189,8 @@ def main() -> None:
         subset = {pair for pair in true if name in (kind[pair[0]], kind[pair[1]])}
         print(f"     {name:<10} {len(found & subset) / max(len(subset), 1):.3f} of {len(subset):,}")
 
-    if args.grid_only:
-        return
+
+def speed(args: argparse.Namespace) -> None:
     big = newsnb.load(folder_of(args.records, args.share), progress=False)
     big_truth = reprint_truth(args.records, seed=0, reprints=args.share)
     print(f"\n3. {args.records:,} records (load average {os.getloadavg()[0]:.1f})")

@@ -205,24 +205,32 @@ def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def _band_pairs(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """Pairs (i < j, as ``i * n + j``) of rows that agree on at least one whole band."""
+    """Pairs (i < j, as ``i * n + j``) of rows that agree on at least one whole band.
+
+    Rows are grouped by a 64-bit hash of each band's values (a sort of integers,
+    several times faster than sorting the bands' bytes).  Two different bands
+    share a hash with a chance of about 3 in 10^10 per band of 100,000 records,
+    and a pair that did would still have to pass the threshold.
+    """
     n = len(signature)
     found = []
-    for band in range(bands):
-        block = np.ascontiguousarray(signature[:, band * rows : (band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
-        _, code = np.unique(keys, return_inverse=True)
-        order = np.argsort(code, kind="stable")
-        sorted_code = code[order]
-        start = np.concatenate([[True], sorted_code[1:] != sorted_code[:-1]])
-        group = np.cumsum(start) - 1
-        size = np.bincount(group)[group]
-        rank = np.arange(n) - np.flatnonzero(start)[group]
-        later = size - rank - 1  # members after this one in its bucket
-        left = np.repeat(np.arange(n), later)
-        right = left + 1 + _ranks(later)
-        i, j = order[left], order[right]
-        found.append(np.minimum(i, j).astype("int64") * n + np.maximum(i, j))
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            block = signature[:, band * rows : (band + 1) * rows].astype(np.uint64)
+            key = np.zeros(n, dtype=np.uint64)
+            for k in range(rows):
+                key = _mix64(key * _GOLDEN + block[:, k])
+            order = np.argsort(key, kind="stable")
+            sorted_key = key[order]
+            start = np.concatenate([[True], sorted_key[1:] != sorted_key[:-1]])
+            group = np.cumsum(start) - 1
+            size = np.bincount(group)[group]
+            rank = np.arange(n) - np.flatnonzero(start)[group]
+            later = size - rank - 1  # members after this one in its bucket
+            left = np.repeat(np.arange(n), later)
+            right = left + 1 + _ranks(later)
+            i, j = order[left], order[right]
+            found.append(np.minimum(i, j).astype("int64") * n + np.maximum(i, j))
     return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype="int64")
 
 

@@ -228,7 +228,13 @@ _VIA = {"text": "near-duplicate text", "title": "same title", "url": "related UR
 
 
 def _cluster_bars(
-    data: Data, found: pd.DataFrame, top: int, title: str, subtitle: str, none: str
+    data: Data,
+    found: pd.DataFrame,
+    top: int,
+    title: str,
+    subtitle: str,
+    none: str,
+    axis: str = "Records in the story",
 ) -> go.Figure:
     """Horizontal bars of the largest clusters of :func:`stories` or :func:`reprints`."""
     if found.empty:
@@ -263,7 +269,7 @@ def _cluster_bars(
             "<br>linked by %{customdata[4]}<extra></extra>"
         ),
     )
-    fig.update_layout(xaxis_title="Records in the story", yaxis_title=None, showlegend=False)
+    fig.update_layout(xaxis_title=axis, yaxis_title=None, showlegend=False)
     style.whole_ticks(fig, float(shown["size"].max()))
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -301,4 +307,5 @@ def reprints(data: Data, top: int = 15, **options: Any) -> go.Figure:
         "Largest reprint clusters",
         "Records whose title and excerpt are near-duplicates (MinHash LSH over word 3-shingles)",
         "No two records have near-duplicate texts here",
+        "Records in the cluster",
     )
