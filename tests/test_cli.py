@@ -151,7 +151,22 @@ def test_sample_then_convert_then_report(tmp_path: Path) -> None:
     assert reported.returncode == 0, reported.stderr
     assert reported.stderr == ""
     assert html.stat().st_size > 1_000_000  # plotly.js embedded
-    assert html.read_text(encoding="utf-8").count('class="plotly-graph-div"') == 9
+    # the nine charts of the report's Charts section, and who breaks the news
+    assert html.read_text(encoding="utf-8").count('class="plotly-graph-div"') == 9 + 1
+
+
+@pytest.mark.slow
+def test_sample_with_planted_reprints_writes_the_generators_files(tmp_path: Path) -> None:
+    from newsnb.synthetic import record_texts
+
+    folder = tmp_path / "planted"
+    made = run("sample", folder, "-n", "300", "--seed", "2", "--reprints", "0.2")
+    assert made.returncode == 0, made.stderr
+    written = {p.relative_to(folder).as_posix(): p.read_text("utf-8") for p in folder.rglob("*.md")}
+    assert written == dict(record_texts(300, seed=2, reprints=0.2))
+    assert written != dict(record_texts(300, seed=2))  # the reprints change the stream
+    bad = run("sample", tmp_path / "x", "-n", "5", "--reprints", "1.5")
+    assert bad.returncode == 2 and "not a share from 0 to 1" in bad.stderr
 
 
 @pytest.mark.slow
