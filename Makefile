@@ -7,12 +7,15 @@ PORT   ?= 8888
 
 .PHONY: lab lab-headless test test-fast lint typecheck format bench report clean chromium plotly-basic
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# Keyed on pip, not python: a venv interrupted before ensurepip finished has a python
+# and no pip (and venv will not add it to an existing one), so it is made afresh here
+# instead of failing every later target.
+$(BIN)/pip:
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 # Re-install only when a requirements file or pyproject.toml changed.
-$(STAMP): $(BIN)/python pyproject.toml binder/requirements.txt tests/requirements.txt
+$(STAMP): $(BIN)/pip pyproject.toml binder/requirements.txt tests/requirements.txt
 	$(BIN)/pip install --quiet -r binder/requirements.txt -r tests/requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
