@@ -47,9 +47,8 @@ test-fast: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest -q -m "not slow and not browser" newsnb tests
 
 ## report: report.html, the standalone HTML report of a 2,000-record sample corpus
-## (with planted reprints, so that its reprint section has something to show)
 report: $(STAMP)
-	$(BIN)/newsnb report --sample 2000 --reprints 0.1 -o report.html
+	$(BIN)/newsnb report --sample 2000 -o report.html
 
 ## bench: the benchmarks (figures in the README); writes sample corpora to benchmarks/data
 bench: $(STAMP)

@@ -20,7 +20,13 @@ import importlib
 from typing import Any
 
 from newsnb.corpus import Corpus
-from newsnb.errors import CacheWarning, NewsnbError, RecordError, SourceError
+from newsnb.errors import (
+    CacheWarning,
+    MissingExtraError,
+    NewsnbError,
+    RecordError,
+    SourceError,
+)
 from newsnb.io.loader import load, load_text
 
 __version__ = "0.1.0"
@@ -59,6 +65,7 @@ __all__ = [
     "Corpus",
     "Criteria",
     "Explorer",
+    "MissingExtraError",
     "NewsnbError",
     "RecordError",
     "SourceError",

@@ -177,7 +177,6 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--seed", type=int, default=0, metavar="S", help="seed of --sample (default: %(default)s)"
     )
-    _reprints_option(report, "of --sample ")
     report.add_argument(
         "-o",
         "--output",
@@ -242,30 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument(
         "--seed", type=int, default=0, metavar="S", help="generator seed (default: 0)"
     )
-    _reprints_option(sample, "")
     sample.add_argument("-q", "--quiet", action="store_true", help="no status message")
     sample.set_defaults(run=_sample)
     return parser
-
-
-def _reprints_option(parser: argparse.ArgumentParser, of: str) -> None:
-    def share(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = -1.0
-        if not 0 <= value <= 1:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a share from 0 to 1 (e.g. 0.1)")
-        return value
-
-    parser.add_argument(
-        "--reprints",
-        type=share,
-        default=0.0,
-        metavar="SHARE",
-        help=f"share of the articles {of}that other providers run again under a headline of "
-        "their own, lightly edited (planted reprints; default: 0)",
-    )
 
 
 # -- entry point -----------------------------------------------------------------
@@ -447,8 +425,7 @@ def _report(args: argparse.Namespace) -> int:
         )
     _check_output(args.output)
     if args.sample is not None:
-        corpus = newsnb.sample(args.sample, seed=args.seed, reprints=args.reprints)
-        status = EXIT_OK
+        corpus, status = newsnb.sample(args.sample, seed=args.seed), EXIT_OK
     else:
         corpus = _load(args)
         status = _account(args, corpus)
@@ -534,7 +511,7 @@ def _sample(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"{args.out} is a file; give a folder to write the records into")
     try:
-        folder = newsnb.write_sample(args.out, args.n, seed=args.seed, reprints=args.reprints)
+        folder = newsnb.write_sample(args.out, args.n, seed=args.seed)
     except OSError as exc:
         raise UsageError(f"{args.out}: cannot write the sample ({exc.strerror or exc})") from None
     _note(args, f"wrote {args.n:,} records under {folder}")

@@ -156,20 +156,6 @@ def test_sample_then_convert_then_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_sample_with_planted_reprints_writes_the_generators_files(tmp_path: Path) -> None:
-    from newsnb.synthetic import record_texts
-
-    folder = tmp_path / "planted"
-    made = run("sample", folder, "-n", "300", "--seed", "2", "--reprints", "0.2")
-    assert made.returncode == 0, made.stderr
-    written = {p.relative_to(folder).as_posix(): p.read_text("utf-8") for p in folder.rglob("*.md")}
-    assert written == dict(record_texts(300, seed=2, reprints=0.2))
-    assert written != dict(record_texts(300, seed=2))  # the reprints change the stream
-    bad = run("sample", tmp_path / "x", "-n", "5", "--reprints", "1.5")
-    assert bad.returncode == 2 and "not a share from 0 to 1" in bad.stderr
-
-
-@pytest.mark.slow
 def test_report_of_the_real_corpus_with_filters(
     tmp_path: Path, real_dir: Path, real_fields: list[dict]
 ) -> None:

@@ -15,7 +15,6 @@ import pytest
 
 import newsnb
 from newsnb.analysis.reprints import (
-    MissingExtraError,
     _pairs_datasketch,
     reprint_pairs,
     shingle_hashes,
@@ -183,7 +182,7 @@ def test_bad_arguments_name_the_valid_ones(kwargs: dict[str, object], message: s
 def test_without_datasketch_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "datasketch", None)  # import datasketch now fails
     frame = articles([("a", "x", WIRE_TEXT, "W", "2024-01-01")])
-    with pytest.raises(MissingExtraError, match=r'pip install "newsnb\[reprints\]"'):
+    with pytest.raises(newsnb.MissingExtraError, match=r'pip install "newsnb\[reprints\]"'):
         newsnb.reprints(frame)
     with pytest.raises(ImportError, match="datasketch"):
         newsnb.stories(frame, text=True)

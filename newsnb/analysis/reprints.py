@@ -29,8 +29,8 @@ by record: :func:`_pairs_datasketch` is that plain path, and the tests check
 the two against each other.
 
 datasketch (and scipy, which it needs) come with the ``newsnb[reprints]``
-extra; without it :func:`reprints` raises :class:`MissingExtraError`, saying
-how to install it.
+extra; without it :func:`reprints` raises :class:`newsnb.MissingExtraError`,
+saying how to install it.
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ import pyarrow.compute as pc
 from newsnb.analysis.clusters import cluster_frame
 from newsnb.analysis.inputs import Data, articles_of, as_data, require
 from newsnb.analysis.tokens import word_table
-from newsnb.errors import NewsnbError
+from newsnb.errors import MissingExtraError
 from newsnb.schema import arrow_text
 
-__all__ = ["MissingExtraError", "reprint_pairs", "reprints"]
+__all__ = ["reprint_pairs", "reprints"]
 
 # The defaults of :func:`reprints`, chosen from precision and recall measured on
 # planted reprints (``benchmarks/reprints.py``; the README gives the figures).
@@ -62,16 +62,6 @@ DEFAULTS_WINDOW = "7D"
 #: Fields whose text :func:`reprints` may compare.
 TEXT_FIELDS = ("title", "excerpt", "body")
 _SEED = 1  # datasketch's default seed: its permutations
-
-
-class MissingExtraError(NewsnbError, ImportError):
-    """An optional part of newsnb needs a package that is not installed.
-
-    Examples
-    --------
-    >>> issubclass(MissingExtraError, ImportError)
-    True
-    """
 
 
 def _datasketch() -> Any:

@@ -12,8 +12,8 @@ from typing import Any, cast
 import pandas as pd
 
 from newsnb import analysis
-from newsnb.analysis.reprints import MissingExtraError
 from newsnb.corpus import Corpus
+from newsnb.errors import MissingExtraError
 from newsnb.viz import charts
 from newsnb.viz.html import escape, format_date, link, safe_url, table_html
 
