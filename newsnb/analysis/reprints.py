@@ -62,6 +62,9 @@ DEFAULTS_WINDOW = "7D"
 #: Fields whose text :func:`reprints` may compare.
 TEXT_FIELDS = ("title", "excerpt", "body")
 _SEED = 1  # datasketch's default seed: its permutations
+# the permutation scheme signatures() computes (datasketch 2.0's default), named so
+# that a change of datasketch's default cannot change the results
+_SCHEME = "affine32"
 
 
 def _datasketch() -> Any:
@@ -156,11 +159,11 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 def signatures(hashes: np.ndarray, offsets: np.ndarray, num_perm: int) -> np.ndarray:
     """MinHash signatures of all texts at once (rows: texts with shingles).
 
-    The same values as ``datasketch.MinHash(num_perm, hashfunc=int)`` updated
+    The same values as ``datasketch.MinHash(num_perm, hashfunc=int, scheme="affine32")`` updated
     with each text's shingle hashes (its ``affine32`` scheme: the hash is
     pre-mixed, then ``a * h + b`` modulo 2^32 per permutation).
     """
-    permutations = _datasketch().MinHash(num_perm=num_perm, seed=_SEED).permutations
+    permutations = _datasketch().MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME).permutations
     a = np.asarray(permutations[0], dtype=np.uint32)
     b = np.asarray(permutations[1], dtype=np.uint32)
     counts = np.diff(offsets)
@@ -360,7 +363,7 @@ def _pairs_datasketch(
     sketches: dict[int, Any] = {}
     ids = [str(i) for i in articles.index]
     for row in np.flatnonzero(np.diff(offsets) > 0).tolist():
-        sketch = datasketch.MinHash(num_perm=num_perm, seed=_SEED, hashfunc=int)
+        sketch = datasketch.MinHash(num_perm=num_perm, seed=_SEED, hashfunc=int, scheme=_SCHEME)
         sketch.update_batch(hashes[offsets[row] : offsets[row + 1]].tolist())
         sketches[row] = sketch
         lsh.insert(row, sketch)
