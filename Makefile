@@ -14,8 +14,9 @@ $(BIN)/pip:
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Re-install only when a requirements file or pyproject.toml changed.
-$(STAMP): $(BIN)/pip pyproject.toml binder/requirements.txt tests/requirements.txt
+# Re-install only when a requirements file, pyproject.toml or the compiled reader's
+# source changed (the editable install builds newsnb/io/_native.c in place).
+$(STAMP): $(BIN)/pip pyproject.toml binder/requirements.txt tests/requirements.txt newsnb/io/_native.c
 	$(BIN)/pip install --quiet -r binder/requirements.txt -r tests/requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)

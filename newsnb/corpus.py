@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -14,7 +15,7 @@ import pyarrow.compute as pc
 from newsnb.errors import NewsnbError
 from newsnb.schema import SCHEMA, TABLES, arrow_text, empty_frame
 
-__all__ = ["HIDDEN_FIELDS", "Corpus", "link_related"]
+__all__ = ["HIDDEN_FIELDS", "Corpus", "link_related", "link_rows", "link_urls"]
 
 #: Fields never shown nor exported anywhere: ``secured`` is an opaque token of the
 #: source service.
@@ -80,7 +81,10 @@ class Corpus:
         >>> len(Corpus.from_frames({"articles": tables["articles"]}).related)
         0
         """
-        return cls(**{t: frames.get(t, empty_frame(t)) for t in TABLES}, source=source)
+        # not frames.get(t, empty_frame(t)): that builds an empty table for every one
+        return cls(
+            **{t: frames[t] if t in frames else empty_frame(t) for t in TABLES}, source=source
+        )
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The tables as a dict, in :data:`newsnb.schema.TABLES` order.
@@ -279,13 +283,41 @@ def link_related(articles: pd.DataFrame, related: pd.DataFrame) -> pd.DataFrame:
     """
     if related.empty:
         return related
-    ids = arrow_text(articles.index)
-    urls = pa.concat_arrays([arrow_text(articles["web_url"]), arrow_text(articles["original_url"])])
-    owners = pa.concat_arrays([ids, ids])
-    present = pc.is_valid(urls)
-    # index_in gives the first position of each URL: the precedence above, as a hash join
-    where = pc.index_in(arrow_text(related["web_url"]), value_set=urls.filter(present))
+    owners = link_urls(
+        arrow_text(articles.index),
+        arrow_text(articles["web_url"]),
+        arrow_text(articles["original_url"]),
+        arrow_text(related["web_url"]),
+    )
     related = related.copy()
     text = _STR.__from_arrow__  # type: ignore[attr-defined]  # (pandas-stubs lack it)
-    related["in_corpus_id"] = text(owners.filter(present).take(where))
+    related["in_corpus_id"] = text(owners)
     return related
+
+
+def link_urls(ids: pa.Array, web: pa.Array, original: pa.Array, urls: pa.Array) -> pa.Array:
+    """For each of ``urls``, the id of the first article whose web URL, else original URL, it is.
+
+    The arrays are Arrow text; the result is ``large_string``, null where no article matches.
+    """
+    rows = link_rows(web, original, urls)
+    return ids.cast(pa.large_string()).take(pa.array(rows, mask=rows < 0))
+
+
+def link_rows(web: pa.Array, original: pa.Array, urls: pa.Array) -> np.ndarray:
+    """For each of ``urls``, the row of the first article whose web URL, else original URL,
+    it is (``web`` and ``original``: the articles' columns, in corpus order); -1 if none.
+
+    Examples
+    --------
+    >>> link_rows(pa.array(["a", "b"]), pa.array(["c", "a"]), pa.array(["a", "c", "x"]))
+    array([ 0,  0, -1])
+    """
+    n = len(web)
+    candidates = pa.concat_arrays([web.cast(pa.large_string()), original.cast(pa.large_string())])
+    present = pc.is_valid(candidates)
+    article = np.flatnonzero(present.to_numpy(zero_copy_only=False)) % max(n, 1)
+    # index_in gives the first position of each URL: the precedence above, as a hash join
+    where = pc.index_in(urls, value_set=candidates.filter(present))
+    found = where.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.where(found >= 0, article[np.maximum(found, 0)] if len(article) else -1, -1)

@@ -129,9 +129,9 @@ def retype(table: str, frame: pd.DataFrame, rebuild_categories: bool = True) -> 
     order, as one built in a single pass.  ``rebuild_categories=False`` keeps
     categoricals that are already right (a table read back whole from Parquet).
     """
-    out = {}
+    out: dict[str, Any] = {}
     for name, dtype in SCHEMA[table].items():
-        column = frame[name]
+        column: Any = frame[name]  # (pandas-stubs cannot follow the dtypes below)
         if (
             dtype == _CAT
             and not rebuild_categories

@@ -35,6 +35,7 @@ import pandas as pd
 
 import newsnb
 import newsnb.io.chunks
+import newsnb.io.native
 import newsnb.io.safe_yaml
 
 
@@ -46,6 +47,16 @@ def _fast_yaml(on: bool) -> Iterator[None]:
         yield
     finally:
         newsnb.io.safe_yaml.FAST_PATH = saved
+
+
+@contextlib.contextmanager
+def _native_reader(on: bool) -> Iterator[None]:
+    saved = newsnb.io.native.ENABLED
+    newsnb.io.native.ENABLED = on
+    try:
+        yield
+    finally:
+        newsnb.io.native.ENABLED = saved
 
 
 @contextlib.contextmanager
@@ -63,6 +74,20 @@ def _fast(source: Any, cache: Path) -> newsnb.Corpus:
     return newsnb.load(source, cache=False, workers=1)
 
 
+def _threads(source: Any, cache: Path) -> newsnb.Corpus:
+    saved = newsnb.io.native.CHUNK
+    newsnb.io.native.CHUNK = 1  # a file a chunk: every chunk in a thread of its own
+    try:
+        return newsnb.load(source, cache=False, workers=2)
+    finally:
+        newsnb.io.native.CHUNK = saved
+
+
+def _python(source: Any, cache: Path) -> newsnb.Corpus:
+    with _native_reader(False):
+        return newsnb.load(source, cache=False, workers=1)
+
+
 def _plain(source: Any, cache: Path) -> newsnb.Corpus:
     with _fast_yaml(False):
         return newsnb.load(source, cache=False, workers=1)
@@ -73,7 +98,7 @@ def _strict(source: Any, cache: Path) -> newsnb.Corpus:
 
 
 def _parallel(source: Any, cache: Path) -> newsnb.Corpus:
-    with _one_file_chunks():
+    with _one_file_chunks(), _native_reader(False):
         return newsnb.load(source, cache=False, workers=2)
 
 
@@ -88,10 +113,12 @@ def _cached(source: Any, cache: Path) -> newsnb.Corpus:
 
 #: mode -> function(source, cache folder) -> Corpus
 MODES: dict[str, Callable[[Any, Path], newsnb.Corpus]] = {
-    "fast": _fast,  # the default: the fast YAML path, one process
+    "fast": _fast,  # the default: the compiled reader, then the fast YAML path
+    "threads": _threads,  # the compiled reader in two threads, a file a chunk
+    "python": _python,  # the Python path: the fast YAML path, no compiled reader
     "plain": _plain,  # PyYAML only
     "strict": _strict,  # the first bad file raises RecordError
-    "parallel": _parallel,  # a process pool
+    "parallel": _parallel,  # the Python path in a process pool
     "dask": _dask,  # engine="dask", computed
     "cached": _cached,  # a second load, served from the cache
 }

@@ -14,14 +14,6 @@ REAL = CORPORA / "powerapps-news"
 SEEDS = CORPORA / "seeds"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Keep the tests' load caches out of the user's cache folder."""
-    import os
-
-    os.environ["NEWSNB_CACHE_DIR"] = str(tmp_path_factory.mktemp("newsnb-cache"))
-
-
 @pytest.fixture(scope="session")
 def real_dir() -> Path:
     if not REAL.is_dir():

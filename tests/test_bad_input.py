@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 import newsnb
 import newsnb.io.chunks
 import newsnb.io.loader
+import newsnb.io.native
 
 GOOD = '---\ntitle: "A good record"\npublishedDateTime: 2024-01-02T03:04:05Z\ntopics: [AI]\n---\n'
 
@@ -501,6 +502,8 @@ def test_a_worker_process_that_dies_costs_its_file_not_the_load(
 ) -> None:
     for name in ("a.md", "b.md", "c.md", "d.md"):
         (tmp_path / name).write_text(GOOD)
+    # the Python path's process pool is what dies here: the compiled reader stays out
+    monkeypatch.setattr(newsnb.io.native, "ENABLED", False)
     monkeypatch.setattr(newsnb.io.chunks, "parse_record", _failing_on("b.md", _kill_this_process))
     monkeypatch.setattr(newsnb.io.chunks, "CHUNK_FILES", (1, 1))  # one file a chunk: a pool
     corpus = newsnb.load(tmp_path, workers=2, cache=False)
@@ -521,6 +524,7 @@ def test_running_out_of_memory_on_a_file_is_an_errors_row(
 ) -> None:
     for name in ("a.md", "b.md", "c.md"):
         (tmp_path / name).write_text(GOOD)
+    monkeypatch.setattr(newsnb.io.native, "ENABLED", False)  # the Python path runs out here
     monkeypatch.setattr(newsnb.io.chunks, "parse_record", _failing_on("b.md", _out_of_memory))
     monkeypatch.setattr(newsnb.io.chunks, "CHUNK_FILES", (1, 1))
     corpus = newsnb.load(tmp_path, workers=workers, cache=False)

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+_yaml_rs: Any
 try:  # Rust parser; see README "Why each dependency"
     import yaml_rs as _yaml_rs
 except ImportError:  # pragma: no cover - exercised when it is absent

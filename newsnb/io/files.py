@@ -18,6 +18,7 @@ import stat
 import time
 
 import numpy as np
+import pyarrow as pa
 
 from newsnb.errors import RecordError
 from newsnb.io.names import shown
@@ -25,6 +26,8 @@ from newsnb.io.sources import FileRef
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
+    "MANIFEST",
+    "RACY_NS",
     "STAMPS",
     "Stamps",
     "digest",
@@ -38,6 +41,21 @@ __all__ = [
 DEFAULT_MAX_FILE_SIZE = 10_000_000
 #: What the cache's manifest keeps of a file to tell whether it changed.
 STAMPS = ("size", "mtime_ns", "ctime_ns", "ino")
+#: The coarsest file-system clock tick (FAT: 2 s): a file changed less than this
+#: before it was read may change again unseen by its stamps ("racily clean").
+RACY_NS = 2_000_000_000
+#: One row per loaded file: its id, path (the bytes on disk, :func:`newsnb.io.names.raw`),
+#: :data:`STAMPS` and read time as it was read, and its content digest where
+#: the stamps alone may not prove it unchanged later (else null).
+MANIFEST = pa.schema(
+    [
+        ("article_id", pa.large_string()),
+        ("path", pa.large_binary()),
+        *((name, pa.int64()) for name in STAMPS),
+        ("read_ns", pa.int64()),
+        ("digest", pa.large_string()),
+    ]
+)
 Stamps = tuple[int, int, int, int]
 _NO_STAMPS: Stamps = (0, 0, 0, 0)
 

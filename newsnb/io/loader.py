@@ -1,33 +1,46 @@
 """Load records into a :class:`~newsnb.Corpus`: the I/O shell of the loading stack.
 
-:func:`load` resolves the source (:mod:`newsnb.io.sources`), decides its cache
-plan (one :class:`~newsnb.io.cache.LoadCache` per load, read in a thread while
-a folder is walked), takes the rows of unchanged files from the cache, parses
-the others (:mod:`newsnb.io.chunks`), assembles the tables in corpus order and
-writes the cache back when anything changed.
+:func:`load` finds the files of a source (:mod:`newsnb.io.sources`; for a
+folder whose cache entry proves its file list unchanged, the entry's list),
+decides its cache plan (one :class:`~newsnb.io.cache.LoadCache` per load,
+read in a thread while a folder is walked), keeps the cached rows of the
+files whose stamps prove them unchanged (:mod:`newsnb.io.refresh`), parses
+the others (:mod:`newsnb.io.chunks`), puts the rows in corpus order, writes
+the next cache entry when anything changed, and turns the tables into pandas
+once (:func:`newsnb.io.tables.to_frames`).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsnb.corpus import Corpus, link_related
-from newsnb.io.cache import Cached, LoadCache, default_cache_dir, manifest_frame, unchanged_ids
+from newsnb.corpus import Corpus
+from newsnb.io.cache import Cached, Folders, LoadCache, default_cache_dir
 from newsnb.io.chunks import parse_all, paused_gc
 from newsnb.io.engines import plugin
-from newsnb.io.files import DEFAULT_MAX_FILE_SIZE, file_digest, stats
-from newsnb.io.sources import Source, SourceLike, folder_root, resolve
-from newsnb.schema import arrow_text, concat
+from newsnb.io.files import DEFAULT_MAX_FILE_SIZE, RACY_NS, file_digest
+from newsnb.io.names import shown
+from newsnb.io.native import release_memory
+from newsnb.io.refresh import (
+    CTIME_IS_CHANGE_TIME,
+    Fresh,
+    Verdict,
+    assemble,
+    next_entry,
+    still_good,
+)
+from newsnb.io.sources import Listing, Source, SourceLike, folder_of, resolve
+from newsnb.io.tables import to_frames
 
 __all__ = ["load", "load_text"]
 
@@ -60,15 +73,16 @@ def load(
     pattern : str
         File names a folder source takes, ``"*.md"`` by default.
     cache : bool, str or path, optional
-        The incremental Parquet cache: on by default, in the per-user cache
+        The incremental load cache: on by default, in the per-user cache
         folder (``$NEWSNB_CACHE_DIR`` overrides it); a path puts it there;
         ``False`` turns it off.  Only new or changed files are parsed again.
     progress : bool, optional
         Show a progress bar (a widget in JupyterLab, text in a terminal).  By
         default it appears only when a load is still running after a second.
     workers : int, optional
-        Processes that parse in parallel; by default every core for 2,000 files
-        or more, one otherwise.  The result is identical either way.
+        How many parse at once: threads of the compiled reader, and processes
+        for the files it leaves to the Python path (2,000 or more); by default
+        one per core.  The result is identical either way.
     max_file_size : int
         Files larger than this many bytes are listed in ``errors`` unparsed.
     engine : {"pandas", "dask"}
@@ -114,7 +128,9 @@ def load(
             "drop them or pass engine='dask'"
         )
     with paused_gc():
-        return _load(source, strict, pattern, cache, progress, workers, max_file_size)
+        loaded = _load(source, strict, pattern, cache, progress, workers, max_file_size)
+    release_memory()  # what the load's pieces took and no table holds
+    return loaded
 
 
 def _load(
@@ -129,40 +145,124 @@ def _load(
     """:func:`load` with the pandas engine."""
     plan = _CachePlan.start(cache, source, pattern, max_file_size)
     try:
-        found = resolve(source, pattern)
+        cached, files = plan.listed()
+        verdict = None
+        if cached is not None and files is not None:
+            verdict = still_good(cached, files.listing.ids, files.listing.paths, file_digest)
+            if verdict.folder_found:  # a listed file is a folder now: the list is not the walk's
+                files = verdict = None
+        if files is None:
+            files = _Files.walk(source, pattern)
+            cached = plan.read(files.found)
+            if cached is not None:
+                verdict = still_good(cached, files.listing.ids, files.listing.paths, file_digest)
     except BaseException:
         plan.abandon()
         raise
-    refs = found.refs
-    cached = plan.read(found)
-    keep: set[str] = set()
-    refreshed: dict[str, int] = {}
-    if cached is not None:
-        ids = [r.article_id for r in refs]
-        keep, refreshed = unchanged_ids(cached, ids, *stats(refs), file_digest)
-    keep_ids = pa.array(list(keep), pa.large_string())  # for Arrow joins below
-    # keep holds ids of refs only, so all of them kept means nothing to parse
-    todo = [] if len(keep) == len(refs) else [r for r in refs if r.article_id not in keep]
-    fresh, files = parse_all(
-        todo,
+    n = len(files.listing)
+    rows = verdict.rows if verdict is not None else np.full(n, -1, np.int64)
+    todo = np.flatnonzero(rows < 0)
+    store = plan.store
+    # digests only where a cache is written; every one where ctimes cannot be trusted
+    digests = 0 if store is None else (1 if CTIME_IS_CHANGE_TIME else 2)
+    tables, stamps = parse_all(
+        files.listing.take(todo),
         max_file_size=max_file_size,
         strict=strict,
         workers=workers,
         progress=progress,
-        streams=found.streams,
+        streams=files.streams,
+        digests=digests,
+        link=False,
     )
-    if cached is None or not keep:
-        frames = fresh
-    elif not todo and len(keep) == len(cached.manifest) == len(refs):
-        frames = cached.frames  # nothing changed: the cached tables as they are
-    else:
-        frames = _assemble(found, keep_ids, cached, fresh)
-    if plan.store is not None and (
-        todo or cached is None or len(keep) != len(cached.manifest) or refreshed
-    ):
-        previous = cached.manifest if cached is not None else None
-        plan.store.write(_manifest(previous, keep_ids, files, refreshed), frames)
-    return Corpus.from_frames(frames, source=found.label)
+    fresh = Fresh(tables, stamps, todo[stamps.column("number").to_numpy()])
+    result = assemble(cached, rows, fresh)
+    if store is not None and _changed(cached, verdict, fresh, files):
+        entry, keep, new, owners = next_entry(
+            cached,
+            files.listing.ids,
+            files.listing.paths,
+            rows,
+            verdict.read_ns if verdict is not None else None,
+            fresh,
+            result,
+        )
+        store.write(entry, keep, new, owners, files.folders, cached)
+    return Corpus.from_frames(to_frames(result.tables), source=files.label)
+
+
+def _changed(cached: Cached | None, verdict: Verdict | None, fresh: Fresh, files: _Files) -> bool:
+    """Whether the next cache entry would differ from the one read."""
+    if cached is None or verdict is None or len(fresh.files):
+        return True
+    manifest = cached.manifest
+    stored = int(pc.sum(pc.greater_equal(manifest.column("segment"), 0)).as_py() or 0)
+    kept = int((verdict.rows >= 0).sum())
+    if kept != stored or verdict.refreshed or len(files.listing) != manifest.num_rows:
+        return True
+    if not pc.all(pc.equal(manifest.column("article_id"), files.listing.ids)).as_py():
+        return True
+    return files.found is not None and files.folders != cached.folders
+
+
+@dataclass
+class _Files:
+    """The files of a load (a :class:`Listing`), the :class:`Source` they were found as
+    (``None``: from a cache entry's list), and the stamps of the folders walked."""
+
+    listing: Listing
+    label: str
+    found: Source | None
+    folders: Folders | None
+    streams: bool = False
+
+    @classmethod
+    def walk(cls, source: SourceLike, pattern: str) -> _Files:
+        started = time.time_ns()  # before any folder is listed: see cache's docstring
+        found = resolve(source, pattern)
+        folders = None
+        if found.kind == "folder" and found.root is not None and not found.listing.unlisted():
+            folders = _stat_folders(found.root, found.folders, started)
+        return cls(found.listing, found.label, found, folders, found.streams)
+
+
+def _stat_folders(root: str, folders: tuple[str, ...], started: int) -> Folders | None:
+    stamps = []
+    for folder in folders:
+        try:
+            info = os.stat(os.path.join(root, folder))
+        except OSError:
+            return None
+        stamps.append((info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    return Folders(list(folders), stamps, started)
+
+
+def _listing(cached: Cached, root: str, label: str) -> _Files | None:
+    """The cached file list of a folder, if no folder the walk listed has changed since
+    (nor within the racy window of the walk)."""
+    folders = cached.folders
+    if folders is None or not CTIME_IS_CHANGE_TIME:
+        return None
+    for folder, stamps in zip(folders.paths, folders.stamps):
+        try:
+            info = os.stat(os.path.join(root, folder))
+        except OSError:
+            return None
+        now = (info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        if tuple(stamps) != now or not now[2] or max(now[0], now[1]) >= folders.listed_ns - RACY_NS:
+            return None
+    manifest = cached.manifest
+    ids = manifest.column("article_id").combine_chunks()
+    paths = manifest.column("path").combine_chunks()
+    return _Files(Listing(ids, paths, _shown(paths)), label, None, folders)
+
+
+def _shown(paths: pa.Array) -> pa.Array:
+    """The ``path`` column of files known by their bytes (see :func:`newsnb.io.names.shown`)."""
+    try:
+        return paths.cast(pa.large_string())  # valid UTF-8, nearly always: as it is
+    except pa.ArrowInvalid:
+        return pa.array([shown(os.fsdecode(p)) for p in paths.to_pylist()], pa.large_string())
 
 
 @dataclass
@@ -170,9 +270,10 @@ class _CachePlan:
     """The cache of one load: which entry (one :class:`LoadCache`) and its early read.
 
     A folder's cache is known before the folder is walked, so it is read in a
-    thread meanwhile (pyarrow and the walk both run mostly outside the GIL);
-    other sources get their cache once their files are known.  No cache for
-    ``cache=False``, file objects, or a source with no files.
+    thread meanwhile (the read, mostly checksums, runs outside the GIL) or,
+    when its file list still holds, instead of the walk.  Other sources get
+    their cache once their files are known.  No cache for ``cache=False``,
+    file objects, or a source with no files.
     """
 
     cache: CacheOption
@@ -180,15 +281,16 @@ class _CachePlan:
     max_file_size: int
     store: LoadCache | None = None
     early: Future[tuple[Cached | None, str | None]] | None = None
+    folder: tuple[str, str] | None = None  # (root, label) of a folder source
 
     @classmethod
     def start(
         cls, cache: CacheOption, source: SourceLike, pattern: str, max_file_size: int
     ) -> _CachePlan:
         plan = cls(cache, pattern, max_file_size)
-        root = folder_root(source) if cache is not False else None
-        if root is not None:
-            plan.store = plan._store(root)
+        plan.folder = folder_of(source) if cache is not False else None
+        if plan.folder is not None:
+            plan.store = plan._store(plan.folder[0])
             reader = ThreadPoolExecutor(1, thread_name_prefix="newsnb-cache")
             plan.early = reader.submit(plan.store.read_quietly)
             reader.shutdown(wait=False)  # the thread ends when the read does
@@ -201,86 +303,41 @@ class _CachePlan:
         key = {"base": root, "pattern": self.pattern, "max_file_size": self.max_file_size}
         return LoadCache(folder.expanduser(), key)
 
+    def listed(self) -> tuple[Cached | None, _Files | None]:
+        """For a folder: its cache entry and, if that entry's file list still holds, the list."""
+        if self.folder is None or self.early is None or self.store is None:
+            return None, None
+        found, why = self.early.result()
+        if why or found is None:
+            return None, None  # reported (once) by read(), after the walk
+        listing = _listing(found, *self.folder)
+        if listing is None:
+            return None, None
+        self.early = None
+        return found, listing
+
     def abandon(self) -> None:
         """Wait for the early read (the load failed before it was needed)."""
         if self.early is not None:
             self.early.result()
 
-    def read(self, found: Source) -> Cached | None:
+    def read(self, found: Source | None) -> Cached | None:
         """The cached entry for ``found`` (and settle which entry this load writes)."""
         early = self.early.result() if self.early is not None else None
-        if self.cache is False or not found.refs or found.root is None or found.streams:
+        self.early = None
+        if (
+            found is None
+            or self.cache is False
+            or not len(found.listing)
+            or found.root is None
+            or found.streams
+        ):
             self.store = None
             return None
         if self.store is None or self.store.key["base"] != found.root:
             # not a folder, or no longer the folder it was a moment ago
             self.store, early = self._store(found.root), None
         return self.store.read(early)
-
-
-def _assemble(
-    found: Source, keep_ids: pa.Array, cached: Cached, fresh: dict[str, pd.DataFrame]
-) -> dict[str, pd.DataFrame]:
-    """Cached rows of unchanged files (``keep_ids``) + fresh rows, in corpus order."""
-    refs = found.refs
-    ids = pa.array([r.article_id for r in refs], pa.large_string())
-    old = cached.frames
-
-    def merged(table: str, key: Any) -> pd.DataFrame:
-        # old rows of kept files and every fresh row, put in corpus order with
-        # one take (Arrow columns concatenate without a copy; a take copies)
-        both = concat(table, [old[table], fresh[table]])
-        of = both.index if key is None else both[key]
-        use = np.concatenate(
-            [_member(of[: len(old[table])], keep_ids), np.ones(len(fresh[table]), bool)]
-        )
-        rows = np.flatnonzero(use)
-        order = rows[np.argsort(_ranks(of[rows], ids), kind="stable")]
-        return both.iloc[order] if key is None else both.iloc[order].reset_index(drop=True)
-
-    frames = {"articles": merged("articles", None)}
-    for table in ("related", "topics", "images", "warnings"):
-        frames[table] = merged(table, "article_id")
-    # error rows are never cached (a file that failed is always read again)
-    errors = fresh["errors"]
-    paths = pa.array([r.path for r in refs], pa.large_string())
-    order = np.argsort(_ranks(errors["path"], paths), kind="stable")
-    frames["errors"] = errors.iloc[order].reset_index(drop=True)
-    frames["related"] = link_related(frames["articles"], frames["related"])
-    return frames
-
-
-def _member(values: Any, value_set: pa.Array) -> np.ndarray:
-    """Boolean mask: which ``values`` are in ``value_set``."""
-    return pc.is_in(arrow_text(values), value_set=value_set).to_numpy(zero_copy_only=False)
-
-
-def _ranks(values: Any, order: pa.Array) -> np.ndarray:
-    """Position of each of ``values`` in ``order`` (every value is there)."""
-    return pc.index_in(arrow_text(values), value_set=order).to_numpy(zero_copy_only=False)
-
-
-def _manifest(
-    previous: pd.DataFrame | None,
-    keep_ids: pa.Array,
-    files: list[tuple[Any, ...]],
-    refreshed: dict[str, int],
-) -> pd.DataFrame:
-    """Manifest rows: unchanged files (``keep_ids``) as before, parsed files as just read.
-
-    A kept file in ``refreshed`` was checked against its digest at a safe
-    distance from its stamps: that check counts as its read from now on.
-    """
-    fresh = manifest_frame(files)
-    if previous is None or not len(keep_ids):
-        return fresh
-    kept = previous[_member(previous["article_id"], keep_ids)].copy()
-    if refreshed:
-        read_ns = kept["read_ns"].to_numpy(np.int64).copy()
-        rows = pd.Index(kept["article_id"]).get_indexer(list(refreshed))
-        read_ns[rows[rows >= 0]] = np.fromiter(refreshed.values(), np.int64)[rows >= 0]
-        kept["read_ns"] = read_ns
-    return pd.concat([kept, fresh], ignore_index=True)
 
 
 def load_text(text: str, name: str = "<text>") -> Corpus:
@@ -292,5 +349,5 @@ def load_text(text: str, name: str = "<text>") -> Corpus:
     ['Hello']
     """
     stream = io.BytesIO(text.encode("utf-8"))
-    stream.name = name  # type: ignore[attr-defined]
+    stream.name = name
     return load(stream)

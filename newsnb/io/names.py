@@ -16,7 +16,7 @@ wherever it opens or stats a file, and uses these two forms elsewhere:
 
 from __future__ import annotations
 
-__all__ = ["is_clean", "key", "shown"]
+__all__ = ["is_clean", "key", "raw", "shown"]
 
 
 def is_clean(name: str) -> bool:
@@ -30,7 +30,14 @@ def is_clean(name: str) -> bool:
     return True
 
 
-def _raw(name: str) -> bytes:
+def raw(name: str) -> bytes:
+    """``name`` as the bytes it names on disk (what the load cache records).
+
+    Examples
+    --------
+    >>> raw("news/bad-\\udcff.md")
+    b'news/bad-\\xff.md'
+    """
     try:
         return name.encode("utf-8", "surrogateescape")  # the bytes on disk (POSIX)
     except UnicodeEncodeError:  # a lone UTF-16 surrogate (a Windows name)
@@ -47,7 +54,7 @@ def shown(name: str) -> str:
     """
     if is_clean(name):
         return name
-    return _raw(name).decode("utf-8", "replace")
+    return raw(name).decode("utf-8", "replace")
 
 
 def key(name: str) -> str:
@@ -62,4 +69,4 @@ def key(name: str) -> str:
     """
     if "\\" not in name and is_clean(name):
         return name
-    return _raw(name.replace("\\", "\\\\")).decode("utf-8", "backslashreplace")
+    return raw(name.replace("\\", "\\\\")).decode("utf-8", "backslashreplace")

@@ -108,7 +108,8 @@ def arrow_schema(table: str) -> pa.Schema:
 def _to_arrow(table: str, frame: pd.DataFrame, first_row: int) -> pa.Table:
     columns: dict[str, Any] = {}
     if table == "articles":
-        columns["article_id"] = pd.array(frame.index, dtype=_STR)
+        index: Any = frame.index  # (pandas-stubs lack pd.array of an Index)
+        columns["article_id"] = pd.array(index, dtype=_STR)
     for name in SCHEMA[table]:
         column = frame[name]
         if (table, name) in JSON_COLUMNS:
@@ -269,7 +270,7 @@ def _write_dask(corpus: Any, target: Path) -> dict[str, int]:
     batches = corpus.map_batches(_write_batch, str(target))
     if batches is not None:
         # one task per batch of files: parsed once, written, released
-        counts = dask.compute(*batches)
+        counts = dask.compute(*batches)  # type: ignore[no-untyped-call]
         return {table: sum(c[table] for c in counts) for table in TABLES}
     # a corpus read from Parquet or persisted: its tables' partitions as they are
     write = dask.delayed(_write_part, pure=False)
@@ -280,7 +281,7 @@ def _write_dask(corpus: Any, target: Path) -> dict[str, int]:
         ]
         for table, frame in corpus.frames().items()
     }
-    written = dask.compute(tasks)[0]
+    written = dask.compute(tasks)[0]  # type: ignore[no-untyped-call]
     return {table: int(sum(n)) for table, n in written.items()}
 
 
@@ -306,7 +307,7 @@ def _describe(folder: Path) -> dict[str, Any]:
             f"{folder}: not a newsnb Parquet dataset (no {_META_FILE}); it was not written by "
             "newsnb.to_parquet, or the write was interrupted: write it again"
         )
-    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT or meta.get("version", 0) > VERSION:
         raise NewsnbError(
             f"{path}: format {meta.get('format')!r} version {meta.get('version')!r} is not one "
@@ -317,14 +318,17 @@ def _describe(folder: Path) -> dict[str, Any]:
 
 def _arrow_to_pandas(data: pa.Table) -> pd.DataFrame:
     mapping = {pa.string(): _STR, pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
-    return data.to_pandas(types_mapper=mapping.get, ignore_metadata=True)
+    frame: pd.DataFrame = data.to_pandas(types_mapper=mapping.get, ignore_metadata=True)
+    return frame
 
 
 def _from_arrow(table: str, data: pa.Table) -> pd.DataFrame:
     frame = _arrow_to_pandas(data)
     for name in SCHEMA[table]:
         if (table, name) in JSON_COLUMNS:
-            frame[name] = decode_column(frame[name].to_numpy(dtype=object, na_value=None))
+            column: Any = frame[name]  # (pandas-stubs: no to_numpy(object, na_value=None))
+            decoded: Any = decode_column(column.to_numpy(dtype=object, na_value=None))
+            frame[name] = decoded
         elif SCHEMA[table][name] is object:
             frame[name] = [[] if v is None else v.tolist() for v in frame[name]]
     if table == "articles":
@@ -446,7 +450,7 @@ def _read_dask(root: Path, meta: dict[str, Any]) -> Any:
     # Dask would turn the topics and extra object columns into Arrow strings
     with dask.config.set({"dataframe.convert-string": False}):
         tables = {
-            table: dd.from_map(
+            table: dd.from_map(  # type: ignore[no-untyped-call]
                 _read_part,
                 parts,
                 root=str(root),

@@ -127,7 +127,7 @@ def _without_bom(data: bytes) -> tuple[str, str] | None:
     if len(head) < 8:
         return None
     nul = tuple(byte == 0 for byte in head)
-    patterns = {
+    patterns: dict[tuple[bool, ...], tuple[str, str, int]] = {
         (False, True, True, True, False, True, True, True): ("utf-32-le", "UTF-32-LE", 4),
         (True, True, True, False, True, True, True, False): ("utf-32-be", "UTF-32-BE", 4),
         (False, True, False, True, False, True, False, True): ("utf-16-le", "UTF-16-LE", 2),

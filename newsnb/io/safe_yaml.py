@@ -193,7 +193,7 @@ def _measure_depth(text: str) -> tuple[int, int | None, bool]:
                 depth += 1
                 if depth > deepest:
                     deepest = depth
-                    if depth == MAX_DEPTH + 2:
+                    if depth == MAX_DEPTH + 2 and event.start_mark is not None:
                         line = _line_of(text, event.start_mark.index)
                     elif depth > _MEASURED + 1:
                         return depth, line, False

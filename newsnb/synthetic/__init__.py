@@ -45,7 +45,8 @@ import pandas as pd
 from newsnb.corpus import Corpus
 from newsnb.errors import check_count
 from newsnb.io.chunks import parse_all
-from newsnb.io.sources import FileRef
+from newsnb.io.sources import FileRef, Listing
+from newsnb.io.tables import to_frames
 from newsnb.synthetic.generator import Generator
 from newsnb.synthetic.vocabulary import END, START, TOPICS
 
@@ -250,8 +251,15 @@ def sample(
         for path, text in record_texts(n, seed, reprints=reprints)
     ]
     refs.sort(key=lambda ref: ref.article_id)  # the order load() gives a folder
-    frames, _ = parse_all(
-        refs, max_file_size=2**62, strict=True, workers=1, progress=progress, streams=True
+    tables, _ = parse_all(
+        Listing.of(refs),
+        max_file_size=2**62,
+        strict=True,
+        workers=1,
+        progress=progress,
+        streams=True,
     )
     planted = f", reprints={reprints:g}" if reprints else ""
-    return Corpus.from_frames(frames, source=f"newsnb.sample(n={n:,}, seed={seed}{planted})")
+    return Corpus.from_frames(
+        to_frames(tables), source=f"newsnb.sample(n={n:,}, seed={seed}{planted})"
+    )
