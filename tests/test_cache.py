@@ -70,6 +70,17 @@ def test_warm_load_reads_the_cache(folder: Path, tmp_path: Path, parsed: list[st
     assert len(warm.errors) == 1
 
 
+def test_each_spelling_of_a_folder_keeps_its_own_paths(real_dir: Path, tmp_path: Path) -> None:
+    """The ``path`` columns keep the source's spelling: a folder loaded by a relative
+    path and then by its absolute path must not get the other spelling's paths."""
+    cache = tmp_path / "cache"
+    names = sorted(p.name for p in real_dir.glob("*.md"))
+    for spelling in (os.path.relpath(real_dir), str(real_dir), os.path.relpath(real_dir)):
+        got = newsnb.load(spelling, cache=cache)
+        assert sorted(got.articles["path"]) == [os.path.join(spelling, n) for n in names]
+        assert_same(newsnb.load(spelling, cache=False), got)
+
+
 def test_incremental_reload_parses_only_changed_files(
     folder: Path, tmp_path: Path, parsed: list[str]
 ) -> None:

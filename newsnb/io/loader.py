@@ -290,17 +290,24 @@ class _CachePlan:
         plan = cls(cache, pattern, max_file_size)
         plan.folder = folder_of(source) if cache is not False else None
         if plan.folder is not None:
-            plan.store = plan._store(plan.folder[0])
+            plan.store = plan._store(*plan.folder)
             reader = ThreadPoolExecutor(1, thread_name_prefix="newsnb-cache")
             plan.early = reader.submit(plan.store.read_quietly)
             reader.shutdown(wait=False)  # the thread ends when the read does
         return plan
 
-    def _store(self, root: str) -> LoadCache:
-        """The cache of the files below ``root`` (their ids are relative to it)."""
+    def _store(self, root: str, label: str) -> LoadCache:
+        """The cache of the files below ``root`` (their ids are relative to it), as
+        spelled by ``label``: the ``path`` columns keep the source's own spelling, so a
+        folder loaded as ``../x`` and as ``/abs/x`` has an entry for each."""
         cache = self.cache
         folder = default_cache_dir() if cache in (None, True) else Path(os.fspath(cache))  # type: ignore[arg-type]
-        key = {"base": root, "pattern": self.pattern, "max_file_size": self.max_file_size}
+        key = {
+            "base": root,
+            "label": label,
+            "pattern": self.pattern,
+            "max_file_size": self.max_file_size,
+        }
         return LoadCache(folder.expanduser(), key)
 
     def listed(self) -> tuple[Cached | None, _Files | None]:
@@ -334,9 +341,12 @@ class _CachePlan:
         ):
             self.store = None
             return None
-        if self.store is None or self.store.key["base"] != found.root:
+        if self.store is None or (self.store.key["base"], self.store.key["label"]) != (
+            found.root,
+            found.label,
+        ):
             # not a folder, or no longer the folder it was a moment ago
-            self.store, early = self._store(found.root), None
+            self.store, early = self._store(found.root, found.label), None
         return self.store.read(early)
 
 
