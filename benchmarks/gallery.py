@@ -52,13 +52,26 @@ def text_figures(data: newsnb.Corpus) -> dict[str, object]:
     }
 
 
+def timing_figures(records: int, real: bool) -> dict[str, object]:
+    """The charts of reprints and who breaks the news (issue 15), on the sample with
+    planted reprints (``reprints=0.1``)."""
+    data = newsnb.load(REAL) if real else newsnb.sample(records, seed=0, reprints=0.1)
+    stories = newsnb.stories(data, text=True)
+    return {
+        "reprints": charts.reprints(data, top=10),
+        "lead-lag": charts.lead_lag(data, stories, min_stories=3 if real else 5),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "gallery")
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--real", action="store_true", help="chart the real corpus")
     parser.add_argument("--dark", action="store_true", help="draw on a dark background")
-    parser.add_argument("--only", choices=["coverage", "text"], help="render one group of charts")
+    parser.add_argument(
+        "--only", choices=["coverage", "text", "timing"], help="render one group of charts"
+    )
     args = parser.parse_args()
     os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")  # kaleido's Chrome
     args.out.mkdir(parents=True, exist_ok=True)
@@ -67,6 +80,7 @@ def main() -> None:
     figs = {
         **(figures(data) if args.only in (None, "coverage") else {}),
         **(text_figures(data) if args.only in (None, "text") else {}),
+        **(timing_figures(args.records, args.real) if args.only in (None, "timing") else {}),
     }
     for fig in figs.values():
         fig.update_layout(paper_bgcolor=background, plot_bgcolor=background)  # type: ignore[attr-defined]

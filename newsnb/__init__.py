@@ -20,7 +20,13 @@ import importlib
 from typing import Any
 
 from newsnb.corpus import Corpus
-from newsnb.errors import CacheWarning, NewsnbError, RecordError, SourceError
+from newsnb.errors import (
+    CacheWarning,
+    MissingExtraError,
+    NewsnbError,
+    RecordError,
+    SourceError,
+)
 from newsnb.io.loader import load, load_text
 
 __version__ = "0.1.0"
@@ -44,6 +50,9 @@ _LAZY = {
     "stories": "newsnb.analysis",
     "to_parquet": "newsnb.io.parquet",
     "write_sample": "newsnb.synthetic",
+    # issue 15, part B: reprints found by their text, who breaks the news
+    "lead_lag": "newsnb.analysis",
+    "reprints": "newsnb.analysis",
 }
 # public names that need an extra (`pip install "newsnb[dask]"`): resolvable, but
 # kept out of __all__ so that `from newsnb import *` works without the extra
@@ -56,6 +65,7 @@ __all__ = [
     "Corpus",
     "Criteria",
     "Explorer",
+    "MissingExtraError",
     "NewsnbError",
     "RecordError",
     "SourceError",
@@ -65,11 +75,13 @@ __all__ = [
     "filter_articles",
     "gaps",
     "histogram",
+    "lead_lag",
     "load",
     "load_text",
     "read_parquet",
     "read_selection",
     "report",
+    "reprints",
     "sample",
     "stories",
     "to_parquet",

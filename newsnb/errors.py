@@ -68,6 +68,17 @@ class SourceError(NewsnbError, FileNotFoundError):
     """
 
 
+class MissingExtraError(NewsnbError, ImportError):
+    """A part of newsnb needs an optional package that is not installed; the message
+    says which extra to install (``pip install "newsnb[reprints]"``).
+
+    Examples
+    --------
+    >>> issubclass(MissingExtraError, ImportError)
+    True
+    """
+
+
 class CacheWarning(UserWarning):
     """The load cache could not be used; the load went on without it.
 

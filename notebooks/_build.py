@@ -661,7 +661,7 @@ TEXT: list[Cell] = [
     md("""
 # newsnb: text and timing
 
-Coverage counts records; this notebook reads their words.  It uses the built-in
+Coverage counts records; this notebook reads their words and their times.  It uses the built-in
 synthetic sample (20,000 invented records), so it runs anywhere, Binder included:
 every call works the same on `newsnb.load("path/to/records")`.
 """),
@@ -735,7 +735,76 @@ charts.mix(corpus, top=12)
 """),
 ]
 
-TEXT_AND_TIMING: list[Cell] = [*TEXT]
+def timing_cells() -> list[Cell]:
+    """Notebook 05's sections on reprints found by their text and on who breaks the news."""
+    return [
+        md("""
+## Reprints found by their text
+
+**How many records are copies of one wire story, even under a local headline?**
+`newsnb.reprints` groups records whose title and excerpt are near-duplicates
+(MinHash over runs of three words; it needs the `newsnb[reprints]` extra, which
+Binder has).  This sample plants such reprints (`reprints=0.1`: about one article
+in ten is run again by other providers under a headline of their own, lightly
+edited), so there is something to find.
+"""),
+        code("""
+import newsnb
+from newsnb import charts
+
+planted = newsnb.sample(20_000, reprints=0.1)
+clusters = newsnb.reprints(planted)
+copies = int(clusters["size"].sum()) - len(clusters)
+print(f"{len(clusters):,} clusters; {copies:,} records ({copies / len(planted):.1%}) are copies")
+clusters.head()
+"""),
+        md("""
+**What does a reprint look like beside its original?**  The records of the largest
+cluster, oldest first: the headlines differ, the text hardly does.
+"""),
+        code("""
+planted.articles.loc[clusters["records"].iloc[0], ["provider_name", "published_at", "title", "excerpt"]]
+"""),
+        md("""
+**Which clusters are largest, and who ran them?**  Hover a bar for its providers,
+dates and how similar the texts are.
+"""),
+        code("""
+charts.reprints(planted, top=10)
+"""),
+        md("""
+**How many copies do the URL and title links miss?**  `stories(..., text=True)` adds
+a link per reprint cluster to the stories' URL and title links.
+"""),
+        code("""
+plain = newsnb.stories(planted)
+with_text = newsnb.stories(planted, text=True)
+print(f"records in stories: {int(plain['size'].sum()):,} by URL and title, "
+      f"{int(with_text['size'].sum()):,} with reprints found by their text")
+"""),
+        md("""
+## Who breaks the news
+
+**Which outlets report a story first, and how far behind are the others?**
+`newsnb.lead_lag` takes the stories (here with their reprints) and gives, per
+provider, the stories it covered, those it reported first, and its median and
+90th-percentile lag behind each story's first report, in hours.
+"""),
+        code("""
+leaders = newsnb.lead_lag(planted, with_text)
+leaders[leaders["stories"] >= 20].sort_values("share_first", ascending=False).head(10)
+"""),
+        md("""
+**The same at a glance:** top left break the news (often first, short lag), bottom
+right follow late; a point's area is its number of stories.
+"""),
+        code("""
+charts.lead_lag(planted, with_text, min_stories=20)
+"""),
+    ]
+
+
+TEXT_AND_TIMING: list[Cell] = [*TEXT, *timing_cells()]
 
 
 NOTEBOOKS: dict[str, list[Cell]] = {

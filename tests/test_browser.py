@@ -31,9 +31,9 @@ import pandas as pd
 import pytest
 from _lab import CHROMIUM, CHROMIUM_ARGS, REPO, Server, jupyter, open_notebook, run_all
 from _lab import write_notebook as notebook_file
-from conftest import REAL
 
 import newsnb
+from conftest import REAL
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -24,6 +24,8 @@ ALL_CHARTS = [
     charts.gaps,
     charts.quality,
     charts.stories,
+    charts.reprints,
+    charts.lead_lag,
 ]
 
 
@@ -192,6 +194,48 @@ def test_stories_bars_are_the_largest_stories(tmp_path: Path) -> None:
     assert list(bar.text) == ["3 providers", "2 providers"]
 
 
+def test_reprint_bars_are_the_largest_reprint_clusters() -> None:
+    text = "The city council voted on Tuesday to approve a budget of four million for new schools"
+    other = "Keepers at the zoo welcomed two red panda cubs born over the weekend at the park"
+    articles = pd.DataFrame(
+        {
+            "title": ["Budget approved", "Schools win", "Council votes", "Cubs born", "Panda news"],
+            "excerpt": [text, text, text + " today", other, other],
+            "provider_name": ["Wire", "Daily", "Local", "Wire", "Daily"],
+            "published_at": pd.to_datetime(
+                ["2024-01-01", "2024-01-02", "2024-01-02", "2024-01-03", "2024-01-04"], utc=True
+            ),
+        },
+        index=pd.Index(list("abcde"), name="article_id"),
+    )
+    fig = charts.reprints(articles)
+    bar = fig.data[0]
+    assert list(bar.x) == [3, 2]  # the sizes, counted here
+    assert list(bar.y) == ["#1 Budget approved", "#2 Cubs born"]
+    assert list(bar.text) == ["3 providers", "2 providers"]
+    assert fig.layout.xaxis.title.text == "Records in the cluster"
+
+
+def test_lead_lag_points_are_the_providers_shares_and_lags() -> None:
+    times = ["2024-01-01 08:00", "2024-01-01 09:00", "2024-01-01 12:00"] * 5
+    providers = ["Wire", "Daily", "Local"] * 5
+    articles = pd.DataFrame(
+        {"provider_name": providers, "published_at": pd.to_datetime(times, utc=True)},
+        index=pd.Index([f"r{i}" for i in range(15)], name="article_id"),
+    )
+    # five stories of three records each; in the last, Local is first (at 07:00)
+    articles.loc["r14", "published_at"] = pd.Timestamp("2024-01-01 07:00", tz="UTC")
+    found = pd.DataFrame({"records": [[f"r{3 * i + k}" for k in range(3)] for i in range(5)]})
+    fig = charts.lead_lag(articles, found)
+    point = fig.data[0]
+    by_name = {c[0]: (x, y) for c, x, y in zip(point.customdata, point.x, point.y)}
+    # Wire: first in 4 of 5, lags 0,0,0,0,1 h; Daily: lags 1,1,1,1,2; Local: 4,4,4,4,0
+    assert by_name == {"Wire": (0.0, 0.8), "Daily": (1.0, 0.0), "Local": (4.0, 0.2)}
+    assert "with 5+ stories" in fig.layout.title.subtitle.text
+    few = charts.lead_lag(articles, found, min_stories=6)
+    assert len(few.data) == 0 and "min_stories=6" in few.layout.annotations[0].text
+
+
 # -- shared conventions ------------------------------------------------------------------
 
 
@@ -327,6 +371,8 @@ def test_every_chart_shows_hostile_text_as_written(tmp_path: Path) -> None:
         "share": [t.name for t in charts.provider_share(corpus).data],
         "gaps": charts.gaps(corpus, freq="D", quiet_periods=None).data[0].y,
         "stories": charts.stories(corpus).data[0].y,
+        "reprints": charts.reprints(corpus).data[0].y,
+        "lead_lag": charts.lead_lag(corpus, min_stories=1).data[0].text,
     }
     for chart, labels in shown.items():
         texts = [_plotly_shows(str(label)) for label in labels]

@@ -151,7 +151,8 @@ def test_sample_then_convert_then_report(tmp_path: Path) -> None:
     assert reported.returncode == 0, reported.stderr
     assert reported.stderr == ""
     assert html.stat().st_size > 1_000_000  # plotly.js embedded
-    assert html.read_text(encoding="utf-8").count('class="plotly-graph-div"') == 10  # + attention
+    # the nine charts of the report's Charts section, attention, and who breaks the news
+    assert html.read_text(encoding="utf-8").count('class="plotly-graph-div"') == 9 + 2
 
 
 @pytest.mark.slow

@@ -432,5 +432,9 @@ def test_on_a_local_cluster_strict_raises_the_record_error(client: Client, tmp_p
 def test_in_memory_functions_say_how_to_use_a_dask_corpus(real_dask: DaskCorpus) -> None:
     with pytest.raises(TypeError, match=r"corpus\.compute\(\)"):
         newsnb.stories(real_dask)
+    with pytest.raises(TypeError, match=r"corpus\.compute\(\)"):
+        newsnb.reprints(real_dask)
+    with pytest.raises(TypeError, match=r"corpus\.compute\(\)"):
+        newsnb.lead_lag(real_dask)
     with pytest.raises(TypeError, match=r"coverage, cooccurrence and gaps"):
         newsnb.analysis.histogram(real_dask.articles)

@@ -19,6 +19,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 N_CHARTS = (
     9  # topics, providers, timeline, heatmap, cooccurrence, provider_share, gaps, quality, stories
     + 1  # attention to the top topics (issue 15)
+    + 1  # who breaks the news (lead_lag)
 )
 BUNDLE_HEAD = get_plotlyjs()[:300]
 
@@ -227,6 +228,25 @@ def test_sample_report_renders_offline_in_chromium(
         assert page.inner_text("#newsnb-count") == f"{expected:,} of {len(articles):,} rows"
         page.fill("#newsnb-search", "")
         assert page.locator("#newsnb-records tbody tr:not([hidden])").count() == len(articles)
+
+        # a click on a heading sorts the rows by that column, a second reverses them
+        cells = "#newsnb-records tbody tr td:nth-child({})"
+        quality = sorted(articles["quality"].dropna().astype(int).tolist())
+        page.click("#newsnb-records thead th:has-text('Quality')")
+        shown = [int(v) for v in page.locator(cells.format(6)).all_inner_texts() if v]
+        assert shown == quality
+        page.click("#newsnb-records thead th:has-text('Quality')")
+        shown = [int(v) for v in page.locator(cells.format(6)).all_inner_texts() if v]
+        assert shown == quality[::-1]
+        page.click("#newsnb-records thead th:has-text('Published')")
+        dates = sorted(articles["published_at"].dropna())
+        assert page.locator(cells.format(1)).all_inner_texts()[:5] == [
+            f"{t:%Y-%m-%d %H:%M}" for t in dates[:5]
+        ]
+        assert page.get_attribute(
+            "#newsnb-records thead th:has-text('Published')", "aria-sort"
+        ) == ("ascending")
+        assert problems == []
     finally:
         page.close()
 
@@ -282,3 +302,68 @@ def test_report_text_sections(real_corpus: newsnb.Corpus) -> None:
     listed = re.findall(r"([^,>]+?) <span class=\"meta\">([\d.]+)</span>", rows[0][1])
     assert [t.strip() for t, _ in listed] == microsoft["term"].tolist()
     assert [float(z) for _, z in listed] == [round(z, 1) for z in microsoft["z"]]
+
+
+# -- the corpus's name, the gap tables, reprints and who breaks the news ----------------------
+
+
+def test_the_title_names_the_corpus_folder_never_its_path(real_dir: Path) -> None:
+    absolute = real_dir.resolve()
+    corpus = newsnb.load(str(absolute))
+    page = report_html(corpus, top=5, max_rows=10)
+    assert f"<title>Coverage of {absolute.name}</title>" in page
+    assert f'<p class="meta">{absolute.name} · generated' in page
+    assert str(absolute) not in page and str(absolute.parent) not in page
+
+
+def test_gap_tables_leave_out_providers_with_a_handful_of_records(
+    real_corpus: newsnb.Corpus,
+) -> None:
+    page = report_html(real_corpus, top=500, max_rows=10)
+    gaps = page.split('<section id="gaps">', 1)[1].split("</section>", 1)[0]
+    provider_table = gaps.split("<h3>By topic</h3>", 1)[0]
+    counts = real_corpus.articles["provider_name"].value_counts()
+    small = counts[counts < 5]
+    assert len(small) > 40  # the real corpus: most of its 85 providers have one record
+    assert f"{len(small):,} providers with fewer than 5 records are left out" in provider_table
+    listed = set(re.findall(r"<tr><td>([^<]*)</td><td>(?:gap|went quiet)", provider_table))
+    assert listed and not listed & {html.escape(str(p)) for p in small.index}
+
+
+def test_the_reprints_and_lead_lag_sections(tmp_path: Path) -> None:
+    corpus = newsnb.sample(1500, seed=5, reprints=0.15, progress=False)
+    page = report_html(corpus, top=5, max_rows=10)
+    clusters = newsnb.reprints(corpus)
+    assert len(clusters) > 5
+    section = page.split('<section id="reprints">', 1)[1].split("</section>", 1)[0]
+    assert f"The 5 largest of {len(clusters):,} clusters" in section
+    assert section.count("<tr>") == 1 + 5
+    top = clusters.iloc[0]
+    assert html.escape(top["title"]) in section and f"<td>{top['similarity']:.2f}</td>" in section
+    timing = page.split('<section id="lead-lag">', 1)[1].split("</section>", 1)[0]
+    assert 'id="newsnb-chart-lead_lag"' in timing
+    assert "linked by URL, title and near-duplicate text" in timing
+    found = newsnb.lead_lag(corpus, newsnb.stories(corpus, text=True))
+    best = found[found["stories"] >= 5].sort_values(
+        ["share_first", "stories"], ascending=False, kind="stable"
+    )
+    row = best.iloc[0]
+    assert (
+        f"<tr><td>{html.escape(row['provider'])}</td><td>{row['stories']:,}</td>"
+        f"<td>{row['first']:,}</td><td>{row['share_first']:.0%}</td>"
+    ) in timing
+
+
+def test_without_the_reprints_extra_the_report_says_what_to_install(
+    sample_corpus: newsnb.Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "datasketch", None)
+    page = report_html(sample_corpus, top=5, max_rows=10)
+    section = page.split('<section id="reprints">', 1)[1].split("</section>", 1)[0]
+    assert "Not computed: finding reprints by their text needs datasketch" in section
+    assert "pip install &quot;newsnb[reprints]&quot;" in section
+    timing = page.split('<section id="lead-lag">', 1)[1].split("</section>", 1)[0]
+    assert "linked by URL and title)" in timing
+    assert page.count('class="plotly-graph-div"') == N_CHARTS

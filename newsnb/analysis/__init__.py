@@ -15,6 +15,9 @@ module                      what it holds
 ``pairs``                   :func:`cooccurrence`
 ``quiet``                   :func:`gaps`
 ``syndication``             :func:`stories`
+``clusters``                the one frame of clusters that stories and reprints return
+``reprints``                :func:`reprints`: near-duplicate texts by MinHash LSH (extra)
+``lead_lag``                :func:`lead_lag`: who reports a story first, and the lags
 ``distribution``            :func:`histogram`
 ``filtering``               :func:`filter_articles` and the :class:`ArticleIndex`
 ``facets``                  facet counts that leave their own filter out
@@ -41,9 +44,11 @@ from newsnb.analysis.distribution import histogram
 from newsnb.analysis.facets import Facets, facet_counts
 from newsnb.analysis.filtering import ArticleIndex, filter_articles, parse_query
 from newsnb.analysis.inputs import TOPIC, Data, articles_of, as_data, group_column
+from newsnb.analysis.lead_lag import lead_lag
 from newsnb.analysis.pairs import cooccurrence
 from newsnb.analysis.quiet import gaps
 from newsnb.analysis.representation import mix
+from newsnb.analysis.reprints import reprints
 from newsnb.analysis.syndication import stories
 from newsnb.analysis.volume import attention
 
@@ -65,8 +70,10 @@ __all__ = [
     "group_column",
     "histogram",
     "kwic",
+    "lead_lag",
     "mix",
     "parse_query",
+    "reprints",
     "resolve_freq",
     "stories",
     "terms",

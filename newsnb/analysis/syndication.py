@@ -15,7 +15,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from newsnb.analysis.clusters import arrow_lists, cluster_frame
 from newsnb.analysis.inputs import Data, articles_of, as_data, category_codes, distinct, require
+from newsnb.analysis.reprints import reprint_labels
 from newsnb.corpus import Corpus
 from newsnb.schema import arrow_text
 
@@ -169,8 +171,27 @@ def _link_keys(
     rec, key = edge // n_keys, edge % n_keys
     degree = np.bincount(key, minlength=n_keys)
     linking = degree[key] >= 2  # a key held by one record links nothing
-    is_title = np.arange(n_keys) >= n_url
-    return rec[linking], key[linking], degree, is_title, related_rec, related_url
+    kind = np.where(np.arange(n_keys) >= n_url, _TITLE, _URL)
+    return rec[linking], key[linking], degree, kind, related_rec, related_url
+
+
+#: What links a story, strongest first: the same text, the same title, a shared URL.
+_TEXT, _TITLE, _URL = 0, 1, 2
+_VIA = np.array(["text", "title", "url"], dtype=object)
+
+
+def _with_text(
+    data: Data, rec: np.ndarray, key: np.ndarray, degree: np.ndarray, kind: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """The links with a key per reprint cluster (:func:`~newsnb.reprints`' defaults) added."""
+    label, _ = reprint_labels(data)
+    held = np.flatnonzero(label >= 0)
+    n_clusters = int(label.max()) + 1 if len(held) else 0
+    rec = np.concatenate([rec, held])
+    key = np.concatenate([key, label[held] + len(degree)])
+    degree = np.concatenate([degree, np.bincount(label[held], minlength=n_clusters)])
+    kind = np.concatenate([kind, np.full(n_clusters, _TEXT)])
+    return rec, key, degree, kind
 
 
 def _within(codes: np.ndarray, times: np.ndarray, window: pd.Timedelta) -> np.ndarray:
@@ -196,18 +217,21 @@ def _within(codes: np.ndarray, times: np.ndarray, window: pd.Timedelta) -> np.nd
 
 
 def _best_key(
-    n: int, rec: np.ndarray, key: np.ndarray, degree: np.ndarray, is_title: np.ndarray
+    n: int, rec: np.ndarray, key: np.ndarray, degree: np.ndarray, kind: np.ndarray
 ) -> np.ndarray:
     """Each record's story: the key of its strongest link (-1: none).
 
-    A shared title across providers is the most direct sign of syndication, so
-    title links come first; then the link shared by most records.
+    The same text (``text=True``) is the most direct sign of a reprint, then a
+    shared title across providers, so those links come first; then the link
+    shared by most records.  (A reprint cluster holds the records of the same
+    title too, since their text is the same: ranking it first keeps a story's
+    rewritten copies with it.)
     """
     label = np.full(n, -1, dtype="int64")
     if len(rec):
         # rank the keys once (titles first, then most records, then code), then one
         # sort of (record, rank) puts each record's best key first
-        strength = np.lexsort((np.arange(len(degree)), -degree, ~is_title))
+        strength = np.lexsort((np.arange(len(degree)), -degree, kind))
         rank = np.empty(len(degree), dtype="int64")
         rank[strength] = np.arange(len(degree))
         pairs = np.sort(rec * len(degree) + rank[key])
@@ -224,6 +248,7 @@ def stories(
     min_title_length: int = 20,
     title_window: str | pd.Timedelta | None = "7D",
     transitive: bool = False,
+    text: bool = False,
 ) -> pd.DataFrame:
     """Groups of records that report the same story.
 
@@ -249,6 +274,11 @@ def stories(
     sample, following every link puts two thirds of the corpus in one "story".
     ``transitive=True`` follows them anyway (a story is then a connected group).
 
+    ``text=True`` also links the records of each cluster :func:`~newsnb.reprints`
+    finds with its defaults (near-duplicate title and excerpt: a reprint under a
+    local headline), and ranks that link first, so a story keeps its
+    rewritten copies; it needs the ``newsnb[reprints]`` extra.
+
     URL links need the ``related`` table, so they come only with a
     :class:`~newsnb.Corpus`; given an articles DataFrame, stories are found
     from titles alone.  Two records that merely have the same URL (a re-crawl
@@ -266,6 +296,8 @@ def stories(
         previous one within this time (``None``: any time apart).
     transitive : bool
         Follow links from record to record (connected groups).
+    text : bool
+        Link reprints found by their text too (``via`` then says ``"text"``).
 
     Returns
     -------
@@ -274,7 +306,7 @@ def stories(
         ``story`` (1, 2, ...), ``title`` (of its earliest record), ``size``
         (records), ``n_providers``, ``providers`` (in order of first
         appearance), ``first_seen``, ``last_seen``, ``records`` (article ids,
-        oldest first), ``via`` (``"title"`` and/or ``"url"``: what linked them)
+        oldest first), ``via`` (``"text"``, ``"title"`` and/or ``"url"``: what linked them)
         and ``n_related`` (distinct related URLs its records list).  The list
         columns are Arrow lists: each value reads as a Python list.
 
@@ -295,83 +327,32 @@ def stories(
     require(articles, "title", "provider_name", "published_at")
     n = len(articles)
     window = None if title_window is None else pd.Timedelta(title_window)
-    rec, key, degree, is_title, related_rec, related_url = _link_keys(
+    rec, key, degree, kind, related_rec, related_url = _link_keys(
         data, articles, min_title_length, window
     )
+    if text:
+        rec, key, degree, kind = _with_text(data, rec, key, degree, kind)
     if transitive:
         label = _components(n, rec, key, len(degree))
         label[np.bincount(label, minlength=n)[label] < 2] = -1
     else:
-        label = _best_key(n, rec, key, degree, is_title)
+        label = _best_key(n, rec, key, degree, kind)
     width = max(len(degree), n, 1)  # labels are key codes or record positions: below this
-    size = np.bincount(label[label >= 0], minlength=width)
-    member = np.flatnonzero((label >= 0) & (size[np.maximum(label, 0)] >= min_size))
-    times = articles["published_at"].to_numpy(dtype="datetime64[us]")[member]
-    undated = np.isnat(times)
-    stamp = times.astype("int64")
-    stamp[undated] = np.iinfo("int64").max  # undated records last
-    order = np.lexsort((stamp, label[member]))
-    member, times, stamp, undated = member[order], times[order], stamp[order], undated[order]
-    labels = label[member]
-    starts = np.flatnonzero(np.concatenate([[True], labels[1:] != labels[:-1]]))[: len(labels)]
-    ends = np.append(starts[1:], len(labels)).astype("int64")
-    story_ids = labels[starts]
-    ids = arrow_text(pd.Series(articles.index.take(member)))
-    # providers of each story, in order of first appearance (one row per story and provider)
-    p_codes, p_names = category_codes(articles["provider_name"])
-    pairs = pd.DataFrame({"s": labels, "p": p_codes[member]}).drop_duplicates()
-    pairs = pairs[pairs["p"].to_numpy() >= 0]
-    lo = np.searchsorted(pairs["s"].to_numpy(), story_ids, side="left")
-    hi = np.searchsorted(pairs["s"].to_numpy(), story_ids, side="right")
-    names = pa.array(p_names[pairs["p"].to_numpy()].astype(str), type=pa.large_string())
-    latest = np.where(undated, np.iinfo("int64").min, stamp)
-    last = np.maximum.reduceat(latest, starts) if len(starts) else latest[:0]
-    # what linked each story: its key's kind, or every kind inside a connected group
-    if transitive:
-        kinds = pd.DataFrame({"s": label[rec], "t": is_title[key]}).drop_duplicates()
-        kinds = kinds[np.isin(kinds["s"].to_numpy(), story_ids)].sort_values(
-            ["s", "t"], ascending=[True, False]
-        )
-    else:
-        kinds = pd.DataFrame({"s": story_ids, "t": is_title[story_ids]})
-    via_lo = np.searchsorted(kinds["s"].to_numpy(), story_ids, side="left")
-    via = np.where(kinds["t"].to_numpy(), "title", "url")
-    listed = distinct(label[related_rec] * width + related_url)
-    n_related = np.bincount(listed[listed >= 0] // width, minlength=width)[story_ids]
-    out = pd.DataFrame(
-        {
-            "title": pd.array(
-                articles["title"].take(member[starts]).to_numpy(dtype=object), dtype="string"
-            ),
-            "size": (ends - starts).astype("int64"),
-            "n_providers": (hi - lo).astype("int64"),
-            "providers": _lists(names, lo),
-            "first_seen": pd.DatetimeIndex(times[starts]).tz_localize("UTC"),
-            "last_seen": pd.DatetimeIndex(last.view("datetime64[us]")).tz_localize(
-                "UTC"
-            ),  # min int: NaT
-            "records": _lists(ids, starts),
-            "via": _lists(pa.array(via, type=pa.large_string()), via_lo),
-            "n_related": n_related.astype("int64"),
-        }
-    )
-    out = out.sort_values(
-        ["size", "n_providers", "first_seen"], ascending=[False, False, True], kind="stable"
-    )
-    out.insert(0, "story", np.arange(1, len(out) + 1, dtype="int64"))
-    return out.reset_index(drop=True)
 
+    def via_and_related(story_ids: np.ndarray) -> dict[str, object]:
+        # what linked each story: its key's kind, or every kind inside a connected group
+        if transitive:
+            kinds = pd.DataFrame({"s": label[rec], "t": kind[key]}).drop_duplicates()
+            kinds = kinds[np.isin(kinds["s"].to_numpy(), story_ids)].sort_values(["s", "t"])
+        else:
+            kinds = pd.DataFrame({"s": story_ids, "t": kind[story_ids]})
+        via_lo = np.searchsorted(kinds["s"].to_numpy(), story_ids, side="left")
+        via = pa.array(_VIA[kinds["t"].to_numpy()].astype(str), type=pa.large_string())
+        listed = distinct(label[related_rec] * width + related_url)
+        n_related = np.bincount(listed[listed >= 0] // width, minlength=width)[story_ids]
+        return {"via": arrow_lists(via, via_lo), "n_related": n_related.astype("int64")}
 
-def _lists(values: pa.Array, starts: np.ndarray) -> pd.arrays.ArrowExtensionArray:
-    """A list column: row i holds ``values[starts[i]:starts[i + 1]]`` (the last runs to the end).
-
-    Arrow lists, not Python lists: no Python object per story, and each element
-    still reads as a plain list.
-    """
-    offsets = pa.array(np.append(starts, len(values)).astype("int64"), type=pa.int64())
-    return pd.arrays.ArrowExtensionArray(
-        pa.LargeListArray.from_arrays(offsets, values.cast(pa.large_string()))
-    )
+    return cluster_frame(articles, label, min_size, via_and_related)
 
 
 def _components(n: int, rec: np.ndarray, key: np.ndarray, n_keys: int) -> np.ndarray:

@@ -17,6 +17,12 @@ something to find:
   under the same or nearly the same title; ``related`` items that point at
   other records of the corpus or are shared between articles, and (rarely) the
   same related URL twice under one article, as in the seed records;
+* planted reprints, on request (``reprints=0.1``: about one original article
+  in ten is also run by one to three other providers under a headline of
+  their own, with a word or two of the text cut, added or changed, and
+  sometimes an attribution line), with the ground truth of every copy in
+  :func:`reprint_truth`; the default (``reprints=0``) leaves them out, so the
+  default sample is what it always was;
 * the awkward parts of real data: ``heat: -1`` (unknown), videos with an
   untrusted ``<iframe>`` in ``featuredContent`` and sometimes no ``webUrl``,
   amp URLs, titles with quotes, ``|``, ``<script>`` and non-ASCII text, and
@@ -24,7 +30,7 @@ something to find:
 
 :func:`record_texts` streams ``(relative_path, text)`` pairs without holding
 the corpus in memory; :func:`write_sample` writes them to a folder.  Output is
-a pure function of ``(n, seed)``: byte-identical across runs (only the stdlib's
+a pure function of ``(n, seed, reprints)``: byte-identical across runs (only the stdlib's
 ``random.Random`` and plain float arithmetic are used; nothing is fetched).
 """
 
@@ -34,6 +40,8 @@ import os
 import pathlib
 from collections.abc import Iterator
 
+import pandas as pd
+
 from newsnb.corpus import Corpus
 from newsnb.errors import check_count
 from newsnb.io.chunks import parse_all
@@ -42,12 +50,20 @@ from newsnb.io.tables import to_frames
 from newsnb.synthetic.generator import Generator
 from newsnb.synthetic.vocabulary import END, START, TOPICS
 
-__all__ = ["END", "START", "TOPICS", "record_texts", "sample", "write_sample"]
+__all__ = ["END", "START", "TOPICS", "record_texts", "reprint_truth", "sample", "write_sample"]
 
 # -- public API ------------------------------------------------------------------
 
 
-def record_texts(n: int, seed: int = 0) -> Iterator[tuple[str, str]]:
+def _reprint_share(reprints: float) -> float:
+    if isinstance(reprints, bool) or not isinstance(reprints, int | float):
+        raise TypeError(f"reprints must be a number from 0 to 1, not {type(reprints).__name__}")
+    if not 0 <= reprints <= 1:
+        raise ValueError(f"reprints must be from 0 to 1 (a share of articles), not {reprints!r}")
+    return float(reprints)
+
+
+def record_texts(n: int, seed: int = 0, *, reprints: float = 0.0) -> Iterator[tuple[str, str]]:
     """Generate the files of a synthetic corpus of ``n`` records, one at a time.
 
     Parameters
@@ -55,8 +71,14 @@ def record_texts(n: int, seed: int = 0) -> Iterator[tuple[str, str]]:
     n : int
         Number of records (files) to generate.
     seed : int
-        Seed of the generator: the same ``(n, seed)`` always gives
+        Seed of the generator: the same ``(n, seed, reprints)`` always gives
         byte-identical output.
+    reprints : float
+        Share of original articles that get planted reprints (rewritten
+        headline, light edits; see :func:`reprint_truth`).  The copies take
+        slots in the stream, so there are still ``n`` records.  0 (the
+        default) draws nothing for them: the corpus is the one newsnb has
+        always generated for ``(n, seed)``.
 
     Yields
     ------
@@ -82,12 +104,66 @@ def record_texts(n: int, seed: int = 0) -> Iterator[tuple[str, str]]:
     ['---', 'category: news']
     """
     n = check_count(n, "n", minimum=0, what="records")
+    share = _reprint_share(reprints)
     if n == 0:
         return iter(())
-    return Generator(n, seed).run()
+    return Generator(n, seed, share).run()
 
 
-def write_sample(folder: str | os.PathLike[str], n: int, seed: int = 0) -> pathlib.Path:
+def reprint_truth(n: int, seed: int = 0, *, reprints: float = 0.0) -> pd.DataFrame:
+    """The ground truth of the copies in the sample of ``(n, seed, reprints)``.
+
+    Every record of the sample is an original story or a copy of one: a
+    syndicated copy (the same text, the title as it is or lightly changed), a
+    planted reprint (``reprints=``: a local headline and light edits) or a
+    re-crawl (the same file again).  This says which, for every record, so
+    that a near-duplicate finder such as :func:`newsnb.reprints` can be scored
+    against it.  It runs the generator again (it is a pure function of its
+    arguments) and keeps only this account.
+
+    Parameters
+    ----------
+    n, seed, reprints
+        As for :func:`sample`.
+
+    Returns
+    -------
+    DataFrame
+        One row per record, in the order generated: ``article_id`` (as
+        :func:`sample` and a load of :func:`write_sample`'s folder name it),
+        ``original`` (the article id of the story's first record: the
+        record's own for an original) and ``kind`` (``"original"``,
+        ``"syndicated"``, ``"reprint"`` or ``"recrawl"``).
+
+    Examples
+    --------
+    >>> truth = reprint_truth(2000, seed=1, reprints=0.1)
+    >>> sorted(truth["kind"].unique())
+    ['original', 'recrawl', 'reprint', 'syndicated']
+    >>> row = truth[truth["kind"] == "reprint"].iloc[0]
+    >>> bool(truth.set_index("article_id").loc[row["original"], "kind"] == "original")
+    True
+    """
+    n = check_count(n, "n", minimum=0, what="records")
+    generator = Generator(n, seed, _reprint_share(reprints))
+    if n:
+        for _ in generator.run():
+            pass
+    ids, originals, kinds = zip(*generator.truth, strict=True) if generator.truth else ((), (), ())
+    return pd.DataFrame(
+        {
+            "article_id": pd.array(list(ids), dtype="string"),
+            "original": pd.array(list(originals), dtype="string"),
+            "kind": pd.Categorical(
+                list(kinds), categories=["original", "syndicated", "reprint", "recrawl"]
+            ),
+        }
+    )
+
+
+def write_sample(
+    folder: str | os.PathLike[str], n: int, seed: int = 0, *, reprints: float = 0.0
+) -> pathlib.Path:
     """Write a synthetic corpus of ``n`` records under ``folder``.
 
     The folder and its year subfolders are created as needed; files of the
@@ -101,6 +177,8 @@ def write_sample(folder: str | os.PathLike[str], n: int, seed: int = 0) -> pathl
         Number of records.
     seed : int
         Seed of the generator (see :func:`record_texts`).
+    reprints : float
+        Share of articles with planted reprints (see :func:`record_texts`).
 
     Returns
     -------
@@ -119,7 +197,7 @@ def write_sample(folder: str | os.PathLike[str], n: int, seed: int = 0) -> pathl
     root.mkdir(parents=True, exist_ok=True)
     base = os.fspath(root)
     made: set[str] = set()
-    for relative, text in record_texts(n, seed):
+    for relative, text in record_texts(n, seed, reprints=reprints):
         year = relative[:4]
         if year not in made:
             os.makedirs(os.path.join(base, year), exist_ok=True)
@@ -131,7 +209,9 @@ def write_sample(folder: str | os.PathLike[str], n: int, seed: int = 0) -> pathl
     return root
 
 
-def sample(n: int = 5_000, seed: int = 0, *, progress: bool | None = None) -> Corpus:
+def sample(
+    n: int = 5_000, seed: int = 0, *, reprints: float = 0.0, progress: bool | None = None
+) -> Corpus:
     """The synthetic sample corpus, loaded: what ``newsnb.load`` gives for
     ``write_sample(folder, n, seed)``, without writing files.
 
@@ -145,6 +225,11 @@ def sample(n: int = 5_000, seed: int = 0, *, progress: bool | None = None) -> Co
         Number of records.
     seed : int
         The same seed gives the same corpus, on every machine.
+    reprints : float
+        Share of original articles that other providers also run under a
+        headline of their own, with light edits (0.1: about one in ten); the
+        ground truth is :func:`reprint_truth` of the same arguments.  0, the
+        default, plants none and gives the sample newsnb has always given.
     progress : bool, optional
         Show a progress bar (by default only when it takes over a second).
 
@@ -163,7 +248,7 @@ def sample(n: int = 5_000, seed: int = 0, *, progress: bool | None = None) -> Co
     """
     refs = [
         FileRef(f"(sample)/{path}", path, text.encode("utf-8"))
-        for path, text in record_texts(n, seed)
+        for path, text in record_texts(n, seed, reprints=reprints)
     ]
     refs.sort(key=lambda ref: ref.article_id)  # the order load() gives a folder
     tables, _ = parse_all(
@@ -174,4 +259,7 @@ def sample(n: int = 5_000, seed: int = 0, *, progress: bool | None = None) -> Co
         progress=progress,
         streams=True,
     )
-    return Corpus.from_frames(to_frames(tables), source=f"newsnb.sample(n={n:,}, seed={seed})")
+    planted = f", reprints={reprints:g}" if reprints else ""
+    return Corpus.from_frames(
+        to_frames(tables), source=f"newsnb.sample(n={n:,}, seed={seed}{planted})"
+    )

@@ -13,8 +13,8 @@ import math
 import random
 from collections import deque
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
 
+from newsnb.synthetic.stream import Article, Copy, Story, rewrite
 from newsnb.synthetic.vocabulary import (
     BULLETS,
     HEAT_UNKNOWN_RATE,
@@ -52,65 +52,24 @@ from newsnb.synthetic.world import (
 # -- the generator -----------------------------------------------------------------
 
 
-@dataclass(eq=False)
-class _Story:
-    """What a related item needs to know about a story (in or outside the corpus)."""
-
-    title: str
-    excerpt: str
-    when: str  # publishedDateTime as written
-    day: int  # day index, to keep related items close in time
-    url: str
-    amp: str | None
-    cdn: str | None
-    kind: str
-    provider: Provider
-    quality: int
-    image: tuple[str, int, int, bool] | None
-    # The rendered related item around its quality line, cached: corpus and
-    # external stories are listed under many articles.
-    head: str = ""
-    tail: str = ""
-
-
-@dataclass(eq=False)
-class _Copy:
-    """A syndicated copy waiting for its date to come up in the stream."""
-
-    due: dt.datetime
-    title: str
-    excerpt: str
-    topics: list[str]
-    exclude: set[str]
-
-
-@dataclass(eq=False)
-class _Article:
-    index: int
-    when: dt.datetime
-    day: int
-    topics: list[str]
-    provider: Provider
-    title: str
-    excerpt: str
-    kind: str
-    in_burst: bool
-
-
 class Generator:
     """Streams records; state is bounded (recent stories, pending copies)."""
 
-    def __init__(self, n: int, seed: int) -> None:
+    def __init__(self, n: int, seed: int, reprints: float = 0.0) -> None:
         self.n = n
+        self.reprints = reprints
+        # (article_id, article_id of the record it copies, kind), one per record
+        self.truth: list[tuple[str, str, str]] = []
         self.rng = random.Random(seed)
         self.world = build_world()
         self.width = max(6, len(str(n - 1)))
-        self.pending: list[_Copy] = []
+        self.pending: list[Copy] = []
         # Recent stories per topic, for related items: corpus records and
         # external stories (which get shared between articles).
-        self.recent: dict[str, deque[_Story]] = {t: deque(maxlen=40) for t in TOPICS}
-        self.external: dict[str, deque[_Story]] = {t: deque(maxlen=30) for t in TOPICS}
-        self.last_texts: deque[tuple[int, str, str]] = deque(maxlen=50)  # (day, slug, text)
+        self.recent: dict[str, deque[Story]] = {t: deque(maxlen=40) for t in TOPICS}
+        self.external: dict[str, deque[Story]] = {t: deque(maxlen=30) for t in TOPICS}
+        # (day, slug, text, article id of the record it copies or is)
+        self.last_texts: deque[tuple[int, str, str, str]] = deque(maxlen=50)
 
     # -- random helpers --
 
@@ -273,20 +232,27 @@ class Generator:
         for index, day in enumerate(self.days()):
             if self.last_texts and rng.random() < RECRAWL_RATE:
                 # A re-crawl: a recent record again under a second file name.
-                old_day, name, text = self.last_texts[int(rng.random() * len(self.last_texts))]
-                yield self.path(old_day, name, index), text
+                old_day, name, text, root = self.last_texts[
+                    int(rng.random() * len(self.last_texts))
+                ]
+                path = self.path(old_day, name, index)
+                self.truth.append((path, root, "recrawl"))
+                yield path, text
                 continue
             article = self.next_article(index, day)
             name = slug(article.title)
             text = self.render(article, name)
-            self.last_texts.append((article.day, name, text))
-            yield self.path(article.day, name, index), text
+            path = self.path(article.day, name, index)
+            root = article.origin or path
+            self.truth.append((path, root, article.kind_of_copy))
+            self.last_texts.append((article.day, name, text, root))
+            yield path, text
 
     def path(self, day: int, slug: str, index: int) -> str:
         iso = self.world.day_iso[day]
         return f"{iso[:4]}/{iso}-{slug}-{index:0{self.width}d}.md"
 
-    def next_article(self, index: int, day: int) -> _Article:
+    def next_article(self, index: int, day: int) -> Article:
         rng = self.rng
         world = self.world
         current = world.days[day]
@@ -298,6 +264,10 @@ class Generator:
             copy_day = (copy.due.date() - START).days
             prov = self.provider_for(copy.topics[0], copy_day, copy.exclude)
             copy.exclude.add(prov.name)
+            if copy.subject is not None:  # a planted reprint: a local headline, light edits
+                title, excerpt = rewrite(copy, copy.subject, self.rng, self.pick, self.fill)
+                return Article(index, copy.due, copy_day, copy.topics, prov, title, excerpt,
+                                "article", False, copy.origin, "reprint")  # fmt: skip
             title = copy.title
             roll = rng.random()
             if roll < 0.15:
@@ -306,8 +276,9 @@ class Generator:
                 title = f"Report: {title}"
             elif roll < 0.32:
                 title = title.replace("’", "'").replace("‘", "'")
-            return _Article(index, copy.due, copy_day, copy.topics, prov, title,
-                            copy.excerpt, "article", False)  # fmt: skip
+            return Article(index, copy.due, copy_day, copy.topics, prov, title,
+                            copy.excerpt, "article", False, copy.origin,
+                            "syndicated")  # fmt: skip
 
         in_burst = False
         theme = None
@@ -333,16 +304,25 @@ class Generator:
         title = self.fill(template, topics, subject, when)
         excerpt = self.excerpt(topics, subject, when)
         if kind == "article" and rng.random() < SYNDICATE_RATE:
+            origin = self.path(day, slug(title), index)
             copies = 1 + (rng.random() < 0.5) + (rng.random() < 0.3)
             for _ in range(copies):
                 due = when + dt.timedelta(minutes=int(rng.random() * 48 * 60))
-                self.pending.append(_Copy(due, title, excerpt, topics, {prov.name}))
+                self.pending.append(Copy(due, title, excerpt, topics, {prov.name}, origin))
             self.pending.sort(key=lambda c: c.due)
-        return _Article(index, when, day, topics, prov, title, excerpt, kind, in_burst)
+        # Planted reprints draw only when asked for: reprints=0 leaves the stream as it was.
+        if self.reprints and kind == "article" and rng.random() < self.reprints:
+            origin = self.path(day, slug(title), index)
+            copies = 1 + (rng.random() < 0.4) + (rng.random() < 0.15)
+            for _ in range(copies):
+                due = when + dt.timedelta(minutes=int(rng.random() * 72 * 60))
+                self.pending.append(Copy(due, title, excerpt, topics, {prov.name}, origin, subject))
+            self.pending.sort(key=lambda c: c.due)
+        return Article(index, when, day, topics, prov, title, excerpt, kind, in_burst)
 
     # -- rendering --
 
-    def render(self, art: _Article, slug: str) -> str:
+    def render(self, art: Article, slug: str) -> str:
         rng = self.rng
         prov = art.provider
         when = stamp(art.when)
@@ -413,16 +393,16 @@ class Generator:
         out.append(f'\nsecured: "{self.secured()}"\n---\n')
 
         if has_web:  # later records can list this one as related
-            story = _Story(art.title, art.excerpt, when, art.day, url, amp, cdn, art.kind, prov,
+            story = Story(art.title, art.excerpt, when, art.day, url, amp, cdn, art.kind, prov,
                            quality, images[0] if images else None)  # fmt: skip
             self.recent[art.topics[0]].append(story)
         return "".join(out)
 
-    def related(self, art: _Article) -> list[str]:
+    def related(self, art: Article) -> list[str]:
         """The rendered ``related`` items of one article."""
         rng = self.rng
         count = 1 + bisect.bisect(RELATED_COUNT_CUM, rng.random() * RELATED_COUNT_CUM[-1])
-        chosen: list[_Story] = []
+        chosen: list[Story] = []
         seen: set[str] = set()
         for _ in range(count):
             topic = art.topics[int(rng.random() * len(art.topics))]
@@ -456,7 +436,7 @@ class Generator:
             items.append(self.render_related(story, title))
         return items
 
-    def external_story(self, topic: str, art: _Article) -> _Story:
+    def external_story(self, topic: str, art: Article) -> Story:
         """A related story outside the corpus, from a few days around the article."""
         rng = self.rng
         offset = dt.timedelta(minutes=int((rng.random() * 7 - 5) * 24 * 60))
@@ -481,10 +461,10 @@ class Generator:
             else None
         )  # fmt: skip
         quality = min(200, int(prov.quality_scale * rng.gammavariate(3.0, 18.0)))
-        return _Story(title, excerpt, stamp(when), day, url, None, None,
+        return Story(title, excerpt, stamp(when), day, url, None, None,
                       "article", prov, quality, image)  # fmt: skip
 
-    def render_related(self, story: _Story, title: str) -> str:
+    def render_related(self, story: Story, title: str) -> str:
         rng = self.rng
         # Each listing scores the story afresh (seed 000: one URL, qualities 56 and 39).
         quality = max(0, min(200, story.quality + int(rng.gauss(0, 8))))

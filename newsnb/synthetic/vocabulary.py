@@ -374,3 +374,11 @@ RELATED_TWICE_RATE = 0.03  # the same related URL twice under one article
 HEAT_UNKNOWN_RATE = 0.05
 PUBLISHED_RATE = 0.90
 VIDEO_NO_WEB_URL_RATE = 0.5
+
+# Planted reprints (``sample(..., reprints=...)``): what a local outlet changes in a
+# syndicated story besides the headline.
+LOCAL_TAGS = ("Local", "Regional", "Around the region", "In brief", "From the wires", "Update")
+FILLERS = ("also", "now", "reportedly", "locally", "again", "still", "this week", "here",
+           "widely", "quietly", "officially", "recently")  # fmt: skip
+ATTRIBUTIONS = ("(Wire report)", "Reporting by staff.", "Additional reporting by agencies.",
+                "This story first appeared on a partner site.", "Edited for length.")  # fmt: skip

@@ -1,4 +1,5 @@
-"""Bar charts of groups: topics, providers, stories, and the quality and heat distributions."""
+"""Bar charts of groups: topics, providers, stories, reprints, and the quality and heat
+distributions."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from newsnb.analysis import OTHER, Data
 from newsnb.errors import check_count
 from newsnb.viz import style
 
-__all__ = ["providers", "quality", "stories", "topics"]
+__all__ = ["providers", "quality", "reprints", "stories", "topics"]
 
 
 def _group_bars(
@@ -193,12 +194,12 @@ def _short(text: Any, limit: int = 70) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def stories(data: Data, top: int = 15) -> go.Figure:
+def stories(data: Data, top: int = 15, text: bool = False) -> go.Figure:
     """The largest stories: records linked by related URLs or the same title across providers.
 
-    Plots :func:`newsnb.stories(data) <newsnb.analysis.stories>` (its first
-    ``top`` rows): bar length is the number of records, the label the number of
-    providers.  ``customdata[0]`` of each bar is the story number.
+    Plots :func:`newsnb.stories(data, text=text) <newsnb.analysis.stories>`
+    (its first ``top`` rows): bar length is the number of records, the label
+    the number of providers.  ``customdata[0]`` of each bar is the story number.
 
     Examples
     --------
@@ -213,14 +214,31 @@ def stories(data: Data, top: int = 15) -> go.Figure:
     (('#1 Chipmaker opens a new plant',), [2])
     """
     data = analysis.as_data(data)
-    title = "Largest stories"
-    found = analysis.stories(data)
+    found = analysis.stories(data, text=text)
+    subtitle = "Records listing the same related URL or each other, or with one title from several providers"
+    if text:
+        subtitle = "Records with near-duplicate texts, " + subtitle[0].lower() + subtitle[1:]
+    return _cluster_bars(
+        data, found, top, "Largest stories", subtitle, "No story links two records here"
+    )
+
+
+#: How each kind of link reads in a hover label.
+_VIA = {"text": "near-duplicate text", "title": "same title", "url": "related URLs"}
+
+
+def _cluster_bars(
+    data: Data,
+    found: pd.DataFrame,
+    top: int,
+    title: str,
+    subtitle: str,
+    none: str,
+    axis: str = "Records in the story",
+) -> go.Figure:
+    """Horizontal bars of the largest clusters of :func:`stories` or :func:`reprints`."""
     if found.empty:
-        message = (
-            style.no_records(data)
-            if len(analysis.articles_of(data)) == 0
-            else "No story links two records here"
-        )
+        message = style.no_records(data) if len(analysis.articles_of(data)) == 0 else none
         return style.empty(title, message)
     shown = found.head(check_count(top, "top", what="the bars to show"))
     if len(shown) < len(found):
@@ -229,17 +247,13 @@ def stories(data: Data, top: int = 15) -> go.Figure:
         f"#{s} {style.label_text(_short(t, 60))}" for s, t in zip(shown["story"], shown["title"])
     ]
     providers = [style.label_text(_short(", ".join(map(str, p)), 120)) for p in shown["providers"]]
-    via = [
-        " and ".join("related URLs" if v == "url" else "same title" for v in vs)
-        for vs in shown["via"]
-    ]
+    if "via" in shown.columns:
+        via = [" and ".join(_VIA[v] for v in vs) for vs in shown["via"]]
+    else:  # reprints: the similarity of their texts
+        via = [f"near-duplicate text (similarity {s:.2f})" for s in shown["similarity"]]
     first = pd.DatetimeIndex(shown["first_seen"]).strftime("%Y-%m-%d %H:%M UTC")
     last = pd.DatetimeIndex(shown["last_seen"]).strftime("%Y-%m-%d %H:%M UTC")
-    fig = style.figure(
-        title,
-        "Records listing the same related URL or each other, or with one title from several providers",
-        height=max(320, 60 + 30 * len(shown)),
-    )
+    fig = style.figure(title, subtitle, height=max(320, 60 + 30 * len(shown)))
     fig.add_bar(
         x=shown["size"].to_numpy(),
         y=labels,
@@ -255,7 +269,43 @@ def stories(data: Data, top: int = 15) -> go.Figure:
             "<br>linked by %{customdata[4]}<extra></extra>"
         ),
     )
-    fig.update_layout(xaxis_title="Records in the story", yaxis_title=None, showlegend=False)
+    fig.update_layout(xaxis_title=axis, yaxis_title=None, showlegend=False)
     style.whole_ticks(fig, float(shown["size"].max()))
     fig.update_yaxes(autorange="reversed")
     return fig
+
+
+def reprints(data: Data, top: int = 15, **options: Any) -> go.Figure:
+    """The largest clusters of reprints found by their text (:func:`newsnb.reprints`).
+
+    ``options`` go to :func:`newsnb.reprints` (``threshold``, ``fields``,
+    ...).  Bar length is the number of records, the label the number of
+    providers; the hover gives the providers, the first and last record and
+    the texts' mean similarity.  ``customdata[0]`` of each bar is the cluster
+    number.  Needs the ``newsnb[reprints]`` extra.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> text = "The city council voted on Tuesday to approve a budget of 4 million for schools"
+    >>> articles = pd.DataFrame({
+    ...     "title": ["Council approves budget", "Local schools win big"],
+    ...     "excerpt": [text, text],
+    ...     "provider_name": ["Wire", "Daily"],
+    ...     "published_at": pd.to_datetime(["2024-01-01", "2024-01-02"], utc=True),
+    ... })
+    >>> fig = reprints(articles)
+    >>> fig.data[0].y, fig.data[0].x.tolist()
+    (('#1 Council approves budget',), [2])
+    """
+    data = analysis.as_data(data)
+    found = analysis.reprints(data, **options)
+    return _cluster_bars(
+        data,
+        found,
+        top,
+        "Largest reprint clusters",
+        "Records whose title and excerpt are near-duplicates (MinHash LSH over word 3-shingles)",
+        "No two records have near-duplicate texts here",
+        "Records in the cluster",
+    )

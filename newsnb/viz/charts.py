@@ -21,8 +21,9 @@ Conventions shared by all charts:
   polars or pyarrow articles table is converted once, as the chart starts.
 """
 
-from newsnb.viz.bars import providers, quality, stories, topics
+from newsnb.viz.bars import providers, quality, reprints, stories, topics
 from newsnb.viz.matrices import cooccurrence, heatmap
+from newsnb.viz.scatter import lead_lag
 from newsnb.viz.style import OTHER_COLOR, PALETTE, TEMPLATE, color_for, label_text
 from newsnb.viz.text import attention, mix, terms
 from newsnb.viz.timelines import gaps, provider_share, timeline
@@ -37,10 +38,12 @@ __all__ = [
     "gaps",
     "heatmap",
     "label_text",
+    "lead_lag",
     "mix",
     "provider_share",
     "providers",
     "quality",
+    "reprints",
     "stories",
     "terms",
     "timeline",

@@ -6,15 +6,14 @@ from a record is escaped here, as there.
 
 from __future__ import annotations
 
-import re
-
 from newsnb import analysis
 from newsnb.analysis import periods
 from newsnb.corpus import Corpus
 from newsnb.viz import charts
 from newsnb.viz.html import escape, table_html
+from newsnb.viz.report_assets import figure_html
 
-__all__ = ["attention", "terms", "with_nonce"]
+__all__ = ["attention", "terms"]
 
 _TEXT_TOPICS = 5  # topics whose names the attention chart searches for
 _TEXT_PROVIDERS = 6  # providers whose distinguishing terms are listed
@@ -29,18 +28,15 @@ def attention(corpus: Corpus, freq: str, nonce: str) -> str:
     if not queries:
         return "<p>No record has a topic.</p>"
     figure = charts.attention(corpus, queries, freq=freq)
-    html = figure.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id="newsnb-chart-attention",
-        config={"displaylogo": False, "responsive": True},
-    )
     note = (
         f"<p>The share of each {escape(periods.FREQS[freq])}'s records whose title or excerpt "
         f"names one of the {len(queries):,} largest topics (the Explorer's search for the "
         "quoted name): attention normalised by how much was published.</p>"
     )
-    return note + f'<figure class="chart" id="chart-attention">{with_nonce(html, nonce)}</figure>'
+    chart = figure_html(
+        figure, "attention", "Attention to the top topics", False, cdn=False, nonce=nonce
+    )
+    return note + chart
 
 
 def terms(corpus: Corpus) -> str:
@@ -61,8 +57,3 @@ def terms(corpus: Corpus) -> str:
         "(Monroe et al. 2008; above 2: clearly more often).</p>"
     )
     return note + table_html(["Provider", "Distinguishing terms (z)"], rows)
-
-
-def with_nonce(html: str, nonce: str) -> str:
-    """Every ``<script`` of ``html`` with the report's nonce (its policy runs no other)."""
-    return re.sub(r"<script\b", f'<script nonce="{nonce}"', html)

@@ -20,19 +20,21 @@ import inspect
 import os
 import secrets
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import pandas as pd
-from plotly.offline import get_plotlyjs
 
 from newsnb import __version__, analysis
 from newsnb.analysis import filter_articles, periods
 from newsnb.corpus import Corpus
 from newsnb.criteria import Criteria
 from newsnb.errors import check_count
-from newsnb.viz import charts, report_text
+from newsnb.viz import charts, report_text, report_timing
 from newsnb.viz.html import escape, format_date, link, safe_url, table_html
+from newsnb.viz.report_assets import CSS as _CSS
+from newsnb.viz.report_assets import SEARCH_JS as _SEARCH_JS
+from newsnb.viz.report_assets import figure_html
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -149,7 +151,8 @@ def report_html(
         )
     top = check_count(top, "top", what="topics, providers, stories and gaps shown")
     max_rows = check_count(max_rows, "max_rows", minimum=0, what="records in the table")
-    title = title or f"Coverage of {corpus.source or 'a corpus'}"
+    name = source_name(corpus.source)
+    title = title or f"Coverage of {name or 'a corpus'}"
     if criteria is not None and not criteria.is_empty:
         corpus, note = filtered(corpus, criteria)
         description = f"{description} {note}" if description else note
@@ -158,10 +161,25 @@ def report_html(
     nonce = secrets.token_urlsafe(18)
     charts = _charts(corpus, freq=freq, top=top, cdn=cdn, nonce=nonce)
     story_frame = analysis.stories(corpus)
+    # -- issue 15, part B: reprints found by their text, who breaks the news --
+    reprint_frame, text_stories, missing = report_timing.text_clusters(corpus)
+    timing = report_timing.lead_lag_section(
+        corpus,
+        story_frame if text_stories is None else text_stories,
+        top,
+        text_stories is not None,
+        lambda fig, key, heading: figure_html(fig, key, heading, False, cdn=cdn, nonce=nonce),
+    )
     sections = [
         ("summary", "Summary", _summary(corpus)),
         ("charts", "Charts", charts),
         ("stories", "Top stories", _stories(corpus, story_frame, top)),
+        (
+            "reprints",
+            "Reprints found by their text",
+            report_timing.reprints_section(corpus, reprint_frame, top, missing),
+        ),
+        ("lead-lag", "Who breaks the news", timing),
         ("gaps", "Gaps", _gaps(corpus, analysis.gaps, freq, top)),
         # issue 15, text
         ("attention", "Attention to the top topics", report_text.attention(corpus, freq, nonce)),
@@ -176,9 +194,7 @@ def report_html(
         for key, name, html in sections
     )
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    meta = (
-        f"{escape(corpus.source or '(in memory)')} · generated {generated} by newsnb {__version__}"
-    )
+    meta = f"{escape(name or '(in memory)')} · generated {generated} by newsnb {__version__}"
     script_src = f"'nonce-{nonce}'" + (f" {_PLOTLY_CDN}" if cdn else "")
     # plotly.js sets inline styles; nothing needs the network (nor eval, for these charts).
     policy = (
@@ -209,6 +225,25 @@ def report_html(
 </body>
 </html>
 """
+
+
+def source_name(source: str | None) -> str | None:
+    """What the report calls a corpus: its folder's (or file's) own name, never a path.
+
+    A report is shared; the absolute path of the machine that made it says
+    nothing to its readers (and more than they need about that machine).
+
+    Examples
+    --------
+    >>> source_name("/home/ana/corpora/powerapps-news"), source_name("C:\\\\data\\\\news\\\\")
+    ('powerapps-news', 'news')
+    >>> source_name("newsnb.sample(n=300, seed=0)"), source_name(None)
+    ('newsnb.sample(n=300, seed=0)', None)
+    """
+    if not source or source.startswith(("newsnb.", "<", "(")):
+        return source
+    cut = source.rstrip("/\\")
+    return PureWindowsPath(cut).name or cut  # a Windows path splits at / and \\ alike
 
 
 def filtered(corpus: Corpus, criteria: Criteria) -> tuple[Corpus, str]:
@@ -262,24 +297,7 @@ def _charts(corpus: Corpus, *, freq: str, top: int, cdn: bool, nonce: str) -> st
     for number, (name, heading) in enumerate(CHARTS):
         function: Callable[..., Any] = getattr(charts, name)
         figure = function(corpus, **_accepted(function, options))
-        include: bool | str = ("cdn" if cdn else True) if number == 0 else False
-        html = figure.to_html(
-            full_html=False,
-            include_plotlyjs=include,
-            div_id=f"newsnb-chart-{name}",
-            config={"displaylogo": False, "responsive": True},
-        )
-        if include is True:
-            # the bundle holds no "<script"; only plotly's own tags around it get the nonce
-            bundle = get_plotlyjs()
-            head, found, tail = html.partition(bundle)
-            html = report_text.with_nonce(head, nonce) + found + report_text.with_nonce(tail, nonce)
-        else:
-            html = report_text.with_nonce(html, nonce)
-        # the figure carries its own title; the heading names it for screen readers
-        parts.append(
-            f'<figure class="chart" id="chart-{name}" aria-label="{escape(heading)}">{html}</figure>'
-        )
+        parts.append(figure_html(figure, name, heading, number == 0, cdn=cdn, nonce=nonce))
     return "\n".join(parts)
 
 
@@ -331,12 +349,26 @@ def _stories(corpus: Corpus, frame: pd.DataFrame, top: int) -> str:
     return note + table_html(headers, rows)
 
 
+#: Fewest records a provider or topic needs to be in the gap tables: with fewer, a
+#: "gap" is only the time between a handful of records.
+MIN_GAP_RECORDS = 5
+
+
 def _gaps(corpus: Corpus, gaps: Callable[..., pd.DataFrame], freq: str, top: int) -> str:
     parts = []
     for by in ("provider", "topic"):
         frame = gaps(corpus, by=by, freq=freq)
+        counts = analysis.coverage(corpus, by=by).set_index(by)["count"]
+        small = counts[counts < MIN_GAP_RECORDS]
+        left_out = (
+            f" {len(small):,} {by}s with fewer than {MIN_GAP_RECORDS} records are left out "
+            f"(their gaps are only the time between a few records)."
+            if len(small)
+            else ""
+        )
+        frame = frame[~frame[by].astype(str).isin(small.index.astype(str))]
         if frame.empty:
-            parts.append(f"<h3>By {by}</h3><p>No {by} has a gap in its coverage.</p>")
+            parts.append(f"<h3>By {by}</h3><p>No {by} has a gap in its coverage.{left_out}</p>")
             continue
         longest = frame.sort_values(["periods"], ascending=False, kind="stable").head(top)
         rows = [
@@ -357,7 +389,7 @@ def _gaps(corpus: Corpus, gaps: Callable[..., pd.DataFrame], freq: str, top: int
         )
         parts.append(
             f"<h3>By {by}</h3><p>Runs of empty periods ({shown}); "
-            "<em>went quiet</em>: nothing since, to the end of the data.</p>"
+            f"<em>went quiet</em>: nothing since, to the end of the data.{left_out}</p>"
             + table_html(
                 [by.capitalize(), "Kind", "From", "Until (excl.)", "Periods", "Last seen"], rows
             )
@@ -409,48 +441,9 @@ def _records(corpus: Corpus, max_rows: int, nonce: str) -> str:
     table = table_html(
         ["Published (UTC)", "Title", "Provider", "Type", "Topics", "Quality"], rows, cls="records"
     )
-    return f"""<p>{escape(note)} Type to filter the rows (every word must occur).</p>
+    return f"""<p>{escape(note)} Type to filter the rows (every word must occur);
+click a column heading to sort by it.</p>
 <p><input id="newsnb-search" type="search" placeholder="Filter records…" aria-label="Filter records">
 <span id="newsnb-count" class="meta">{len(recent):,} rows</span></p>
 <div class="records-wrap" id="newsnb-records">{table}</div>
 <script nonce="{nonce}">{_SEARCH_JS}</script>"""
-
-
-_SEARCH_JS = """
-(function () {
-  var input = document.getElementById("newsnb-search");
-  var count = document.getElementById("newsnb-count");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("#newsnb-records tbody tr"));
-  var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
-  input.addEventListener("input", function () {
-    var words = input.value.toLowerCase().split(/\\s+/).filter(Boolean), shown = 0;
-    for (var i = 0; i < rows.length; i++) {
-      var hit = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
-      rows[i].hidden = !hit;
-      if (hit) { shown++; }
-    }
-    count.textContent = shown.toLocaleString() + " of " + rows.length.toLocaleString() + " rows";
-  });
-})();
-"""
-
-_CSS = """
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
-  color: #1f2933; background: #fff; }
-header, main { max-width: 1200px; margin: 0 auto; padding: 0 1.5rem; }
-header { padding-top: 1rem; border-bottom: 1px solid #e4e7eb; }
-h1 { font-size: 1.6rem; margin: .5rem 0; } h2 { margin-top: 2rem; } h3 { margin: 1rem 0 .25rem; }
-.meta { color: #616e7c; } nav { margin: .5rem 0 1rem; } a { color: #0b69a3; }
-.stats { display: flex; flex-wrap: wrap; gap: .75rem; }
-.stat { border: 1px solid #e4e7eb; border-radius: 6px; padding: .5rem .9rem; min-width: 7rem; }
-.stat .value { font-size: 1.25rem; font-weight: 600; } .stat .label { color: #616e7c; }
-figure.chart { margin: 1rem 0 2rem; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
-th, td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid #e4e7eb; }
-th { background: #f5f7fa; position: sticky; top: 0; }
-.records-wrap { max-height: 80vh; overflow: auto; border: 1px solid #e4e7eb; }
-.records td:first-child { white-space: nowrap; }
-.excerpt { color: #616e7c; font-size: .9em; display: -webkit-box; -webkit-line-clamp: 2;
-  -webkit-box-orient: vertical; overflow: hidden; }
-#newsnb-search { font: inherit; padding: .35rem .5rem; width: min(30rem, 100%); }
-"""
