@@ -109,8 +109,8 @@ def report(corpus: Corpus, path: str | os.PathLike[str], **options: Unpack[Repor
     >>> corpus = newsnb.sample(300)
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     out = newsnb.report(corpus, pathlib.Path(tmp, "report.html"), title="Sample")
-    ...     out.read_text(encoding="utf-8").count('class="plotly-graph-div"')
-    10
+    ...     out.read_text(encoding="utf-8").count('class="plotly-graph-div"')  # 9 + attention + lead/lag
+    11
     """
     page = report_html(corpus, **options)
     target = Path(path)
