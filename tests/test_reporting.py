@@ -367,3 +367,20 @@ def test_without_the_reprints_extra_the_report_says_what_to_install(
     timing = page.split('<section id="lead-lag">', 1)[1].split("</section>", 1)[0]
     assert "linked by URL and title)" in timing
     assert page.count('class="plotly-graph-div"') == N_CHARTS
+
+
+def test_report_makes_its_folder(sample_corpus: newsnb.Corpus, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "weekly" / "report.html"
+    assert report(sample_corpus, target, top=3, max_rows=5) == target
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no partial left
+
+
+def test_lead_lag_section_says_when_no_provider_qualifies(real_corpus: newsnb.Corpus) -> None:
+    # the real corpus: most of its 85 providers have one record, so few share a story
+    found = newsnb.lead_lag(real_corpus, newsnb.stories(real_corpus, text=True))
+    qualified = int((found["stories"] >= 5).sum())
+    timing = report_html(real_corpus, top=5, max_rows=5).split('<section id="lead-lag">', 1)[1]
+    timing = timing.split("</section>", 1)[0]
+    assert qualified == 0  # what this test is about: the empty case says so in words
+    assert "No provider has 5 stories or more" in timing and "The 0 providers" not in timing

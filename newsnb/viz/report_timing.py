@@ -113,8 +113,12 @@ def lead_lag_section(
         f"<p>Over the stories of two or more providers (linked {linked}): for each provider, "
         "the stories it covered, those it reported first (a tie counts for each), and its lag "
         "behind each story's first report in hours (0 when first; times in UTC). "
-        f"The {len(shown):,} providers with the largest share of first reports among those "
-        f"with {MIN_STORIES} stories or more"
+        + (
+            f"The {len(shown):,} providers with the largest share of first reports among those "
+            f"with {MIN_STORIES} stories or more"
+            if len(shown)
+            else f"No provider has {MIN_STORIES} stories or more"
+        )
         + (f"; {left:,} providers with fewer stories are left out" if left else "")
         + ".</p>"
     )

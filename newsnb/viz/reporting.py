@@ -78,7 +78,8 @@ def report(corpus: Corpus, path: str | os.PathLike[str], **options: Unpack[Repor
     corpus : Corpus
         What to report on.
     path : str or path-like
-        The ``.html`` file to write (replaced if it exists).
+        The ``.html`` file to write (replaced if it exists; its folder is made if
+        missing).
     criteria : Criteria, optional
         Report on the records these keep (e.g. ``explorer.criteria``); the page
         says which filters were applied and how many records they kept.
@@ -114,6 +115,7 @@ def report(corpus: Corpus, path: str | os.PathLike[str], **options: Unpack[Repor
     """
     page = report_html(corpus, **options)
     target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)  # "out/report.html" makes out/
     # Write beside the target, then rename: a failed run never leaves half a report.
     partial = target.with_name(f".{target.name}.partial")
     try:
