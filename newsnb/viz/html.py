@@ -31,6 +31,7 @@ __all__ = [
     "escape",
     "format_date",
     "link",
+    "name_list",
     "raw_fields_html",
     "related_html",
     "safe_url",
@@ -424,3 +425,16 @@ def card(
         items = corpus.related[corpus.related["article_id"].to_numpy() == article_id]
         items = items.sort_values("position")
     return HTMLFragment(card_html(article, article_id, related=items, raw=raw))
+
+
+def name_list(values: Any, limit: int = 6) -> str:
+    """The first ``limit`` of ``values`` joined by commas, escaped, with ``+N`` for the rest.
+
+    Examples
+    --------
+    >>> name_list(["Wire", "<Daily>", "Post"], limit=2)
+    'Wire, &lt;Daily&gt; +1'
+    """
+    names = [str(v) for v in values]
+    more = f" +{len(names) - limit}" if len(names) > limit else ""
+    return escape(", ".join(names[:limit]) + more)

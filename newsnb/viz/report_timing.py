@@ -15,7 +15,7 @@ from newsnb import analysis
 from newsnb.corpus import Corpus
 from newsnb.errors import MissingExtraError
 from newsnb.viz import charts
-from newsnb.viz.html import escape, format_date, link, safe_url, table_html
+from newsnb.viz.html import escape, format_date, link, name_list, safe_url, table_html
 
 __all__ = ["MIN_STORIES", "lead_lag_section", "reprints_section", "text_clusters"]
 
@@ -34,12 +34,6 @@ def text_clusters(corpus: Corpus) -> tuple[pd.DataFrame | None, pd.DataFrame | N
         return analysis.reprints(corpus), analysis.stories(corpus, text=True), ""
     except MissingExtraError as exc:
         return None, None, str(exc)
-
-
-def _providers(values: Iterable[Any], limit: int = 6) -> str:
-    names = [str(v) for v in values]
-    more = f" +{len(names) - limit}" if len(names) > limit else ""
-    return escape(", ".join(names[:limit]) + more)
 
 
 def reprints_section(corpus: Corpus, frame: pd.DataFrame | None, top: int, missing: str) -> str:
@@ -62,7 +56,7 @@ def reprints_section(corpus: Corpus, frame: pd.DataFrame | None, top: int, missi
             [
                 link(url, cluster.title) if url else escape(cluster.title),
                 f"{cluster.size:,}",
-                f"{cluster.n_providers:,}: {_providers(cluster.providers)}",
+                f"{cluster.n_providers:,}: {name_list(cluster.providers)}",
                 escape(format_date(cluster.first_seen, time=False)),
                 escape(format_date(cluster.last_seen, time=False)),
                 f"{cluster.similarity:.2f}",

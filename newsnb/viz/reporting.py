@@ -31,7 +31,7 @@ from newsnb.corpus import Corpus
 from newsnb.criteria import Criteria
 from newsnb.errors import check_count
 from newsnb.viz import charts, report_text, report_timing
-from newsnb.viz.html import escape, format_date, link, safe_url, table_html
+from newsnb.viz.html import escape, format_date, link, name_list, safe_url, table_html
 from newsnb.viz.report_assets import CSS as _CSS
 from newsnb.viz.report_assets import SEARCH_JS as _SEARCH_JS
 from newsnb.viz.report_assets import figure_html
@@ -311,12 +311,6 @@ def _accepted(function: Callable[..., Any], options: dict[str, Any]) -> dict[str
 # -- stories, gaps, errors -------------------------------------------------------
 
 
-def _names(values: Any, limit: int = 6) -> str:
-    names = [str(v) for v in (values if isinstance(values, (list, tuple)) else list(values))]
-    more = f" +{len(names) - limit}" if len(names) > limit else ""
-    return escape(", ".join(names[:limit]) + more)
-
-
 def _record_url(articles: pd.DataFrame, article_id: Any) -> str | None:
     if article_id not in articles.index:
         return None
@@ -337,10 +331,10 @@ def _stories(corpus: Corpus, frame: pd.DataFrame, top: int) -> str:
             [
                 link(url, story.title) if url else escape(story.title),
                 f"{story.size:,}",
-                f"{story.n_providers:,}: {_names(story.providers)}",
+                f"{story.n_providers:,}: {name_list(story.providers)}",
                 escape(format_date(story.first_seen, time=False)),
                 escape(format_date(story.last_seen, time=False)),
-                _names(story.via),
+                name_list(story.via),
             ]
         )
     headers = ["Story (earliest title)", "Records", "Providers", "First", "Last", "Linked by"]
@@ -432,7 +426,7 @@ def _records(corpus: Corpus, max_rows: int, nonce: str) -> str:
                 f'{title}<div class="excerpt">{excerpt}</div>' if excerpt else title,
                 escape(row.provider_name),
                 escape(row.type),
-                _names(topics, limit=10),
+                name_list(topics, limit=10),
                 escape(row.quality),
             ]
         )
