@@ -68,6 +68,60 @@ def test_words_follow_the_documented_rules(values: list[str | None]) -> None:
     assert list(zip(rows.tolist(), found.to_pylist())) == expected
 
 
+# Texts the byte rules read (ASCII, the plain punctuation and Latin-1 letters), with the
+# cases at their edges: possessives at a text's end, chained, before a Latin-1 letter, an
+# entity, and now and then a character that sends the text to Arrow's Unicode kernels.
+PLAIN_ALPHABET = [
+    *"aZ09 .,-_'\n\t", *tokens.PLAIN_PUNCTUATION, *"ÀÉéßÿØøÞþ",
+    "'s", "’s", "'S", "’S", "'s'", "’s’", "s", "x's", "ß's", "'sé",
+]  # fmt: skip
+ELSEWHERE = ["&amp;", "&", "™", "Ω", "e\u0301", "ﬁ", "😀"]
+plain_texts = st.lists(
+    st.lists(st.sampled_from(PLAIN_ALPHABET), max_size=40).map("".join)
+    | st.lists(st.sampled_from(PLAIN_ALPHABET + ELSEWHERE), max_size=10).map("".join)
+    | st.none()
+)
+
+
+def unicode_words(values: list[str | None]) -> list[tuple[int, str]]:
+    """The words by Arrow's Unicode kernels alone, on every text: the path the byte rules
+    must agree with."""
+    spelled = tokens._spelled(tokens._strings(values)).to_pylist()
+    return [(i, w) for i, text in enumerate(spelled) for w in text.split(" ") if w]
+
+
+@settings(max_examples=400, deadline=None)
+@given(plain_texts)
+def test_the_byte_rules_agree_with_the_unicode_kernels(values: list[str | None]) -> None:
+    rows, found = tokens.word_table(values)
+    got = list(zip(rows.tolist(), found.to_pylist()))
+    assert got == unicode_words(values)
+    assert got == [(i, w) for i, v in enumerate(values) for w in reference_words(v)]
+
+
+def test_the_byte_rules_read_a_slice_of_an_array() -> None:
+    values = ["Skip me", "Élan's “quote” – x’s", None, "déjà VU", "Ωmega's"]
+    array = pa.array(values, pa.large_string()).slice(1, 3)
+    rows, found = tokens.word_table(array)
+    expected = [(i, w) for i, v in enumerate(values[1:4]) for w in reference_words(v)]
+    assert list(zip(rows.tolist(), found.to_pylist())) == expected
+
+
+def test_plain_characters_make_no_words_of_their_own() -> None:
+    """What the byte rules assume of each plain character, checked with unicodedata."""
+    for ch in tokens.PLAIN_PUNCTUATION:
+        assert not is_word_char(ch), ch
+        assert not any(is_word_char(c) for c in unicodedata.normalize("NFKC", ch).lower()), ch
+    for ch in tokens.PLAIN_LETTERS:
+        assert unicodedata.category(ch).startswith("L"), ch
+        assert unicodedata.normalize("NFKC", ch) == ch, ch
+        low = ch.lower()
+        assert len(low.encode()) == 2, ch
+        # the byte rule: the second byte's 0x20 bit, except for ß (and ÿ, whose bit is set)
+        first, second = ch.encode()
+        assert low.encode() == (bytes([first, second | 0x20]) if ch != "ß" else ch.encode()), ch
+
+
 @settings(max_examples=150, deadline=None)
 @given(texts, st.integers(1, 4))
 def test_shingles_are_consecutive_words(values: list[str | None], k: int) -> None:

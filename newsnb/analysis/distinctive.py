@@ -36,7 +36,6 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from newsnb.analysis.counting import resolve_freq, tally, topic_items
 from newsnb.analysis.filtering import ArticleIndex
@@ -45,6 +44,7 @@ from newsnb.analysis.periods import period_start, require_freq, utc_values
 from newsnb.analysis.tokens import STOP_WORDS, Terms, check_ngrams, terms_of
 from newsnb.criteria import Criteria
 from newsnb.errors import check_count
+from newsnb.schema import arrow_text
 
 __all__ = ["FIELDS", "REST", "SELECTION", "By", "TermIndex", "group_members", "log_odds", "terms"]
 
@@ -144,26 +144,16 @@ class TermIndex:
 
     @cached_property
     def terms(self) -> Terms:
-        """Every term occurrence of the chosen fields, over one vocabulary."""
-        parts = [
-            terms_of(
-                self.articles[f],
-                ngrams=self.ngrams,
-                stop_words=self.stop_words,
-                min_length=self.min_length,
-            )
-            for f in self.fields
-        ]
-        if len(parts) == 1:
-            return parts[0]
-        # one vocabulary for all fields: the fields' vocabularies, encoded together
-        encoded = pc.dictionary_encode(pa.concat_arrays([p.vocabulary for p in parts]))
-        remap = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        starts = np.cumsum([0] + [len(p.vocabulary) for p in parts])
-        rows = np.concatenate([p.rows for p in parts])
-        codes = np.concatenate([remap[s + p.codes] for s, p in zip(starts, parts)])
-        order = np.argsort(rows, kind="stable")  # rows ascend, as a Terms promises
-        return Terms(rows[order], codes[order], encoded.dictionary, self.n)
+        """Every term occurrence of the chosen fields, over one vocabulary.
+
+        The fields are tokenized as one list of texts (each field of each record
+        its own text, so no n-gram bridges two fields); ``rows`` are records.
+        """
+        texts = pa.concat_arrays([arrow_text(self.articles[f]) for f in self.fields])
+        found = terms_of(
+            texts, ngrams=self.ngrams, stop_words=self.stop_words, min_length=self.min_length
+        )
+        return Terms(found.rows % max(self.n, 1), found.codes, found.vocabulary, self.n)
 
     @cached_property
     def totals(self) -> np.ndarray:

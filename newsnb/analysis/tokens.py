@@ -2,8 +2,8 @@
 
 Everything that needs words (:func:`newsnb.terms`, the shingles of
 :func:`newsnb.reprints`) reads them from here, so that a word is the same word
-everywhere.  A text becomes words in four column-wise steps (Arrow compute over
-the whole column, no Python loop per record):
+everywhere.  A text becomes words in four steps, run over the whole column at
+once (no Python loop per record):
 
 1. HTML entities left in feeds (``&amp;``, ``&#8217;``) become spaces;
 2. Unicode NFKC normalisation (full-width letters, ligatures and composed
@@ -14,6 +14,12 @@ the whole column, no Python loop per record):
    character (spaces, punctuation, hyphens, apostrophes, symbols) separates
    words, so ``model-driven`` is ``model`` + ``driven`` and ``don't`` is
    ``don`` + ``t`` (fragments the stop-word list holds).
+
+Most news text is ASCII with typographic punctuation and the odd Latin-1
+letter; for such texts the four steps are byte rules, cut in NumPy from the
+column's UTF-8 bytes (:func:`word_table`).  Any other text is spelled out first by
+Arrow's Unicode kernels (:func:`normalize` and a regex); the two agree on every
+text (tests/test_tokens.py), and the byte rules take about half the time.
 
 :data:`STOP_WORDS` is NLTK's English stop-word list (Bird, Klein & Loper,
 *Natural Language Processing with Python*, 2009), apostrophe-free forms only,
@@ -142,7 +148,14 @@ def word_table(texts: TextLike) -> tuple[np.ndarray, pa.Array]:
     """Every word of every text, flat and in reading order: (text position, word).
 
     The flat form of :func:`words`; rows ascend, and within a row the words
-    keep their order.
+    keep their order.  The words are cut from the bytes of the whole column in
+    NumPy (:func:`_byte_words`).  Texts the byte rules do not cover (characters
+    beyond Latin-1 letters and common punctuation, entities; see
+    :func:`_plain`) are first spelled out by Arrow's Unicode kernels
+    (:func:`normalize`, then every separator a space), after which their words
+    are their runs of non-space bytes.  tests/test_tokens.py checks this
+    against a plain-Python reading of the module's four steps, and against the
+    Unicode kernels alone on every text.
 
     Examples
     --------
@@ -150,14 +163,156 @@ def word_table(texts: TextLike) -> tuple[np.ndarray, pa.Array]:
     >>> rows.tolist(), found.to_pylist()
     ([0, 0, 2], ['a', 'b', 'c'])
     """
-    # Separators other than the space become spaces (one regex over the text, which
-    # matches far less often than a split at every separator would), then a plain split.
-    text = pc.replace_substring_regex(normalize(texts), _SEPARATOR, " ")
-    lists = pc.split_pattern(text, " ")
-    rows = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
-    flat = pc.list_flatten(lists)
-    keep = pc.greater(pc.binary_length(flat), 0)  # runs of spaces leave empty pieces
-    return rows[keep.to_numpy(zero_copy_only=False)], flat.filter(keep)
+    strings = _strings(texts)
+    plain = _plain(_Bytes.of(strings))
+    if plain.all():
+        return _byte_words(_Bytes.of(strings), None)
+    other = np.flatnonzero(~plain)
+    spelled = _spelled(strings.take(pa.array(other)))
+    mask = pa.array(~plain)
+    return _byte_words(_Bytes.of(pc.replace_with_mask(strings, mask, spelled)), ~plain)
+
+
+def _spelled(strings: pa.Array) -> pa.Array:
+    """The texts normalised, every separator a space: their words are runs of non-spaces."""
+    # one regex over the text, which matches far less often than a split at every separator
+    spelled: pa.Array = pc.replace_substring_regex(normalize(strings), _SEPARATOR, " ")
+    return spelled
+
+
+@dataclass(frozen=True)
+class _Bytes:
+    """The UTF-8 bytes of a ``large_string`` array as NumPy: data, each text's offsets."""
+
+    data: np.ndarray  # uint8
+    offsets: np.ndarray  # int64, n + 1, from 0
+    last: np.ndarray  # bool per byte: the last byte of its text
+
+    @classmethod
+    def of(cls, strings: pa.Array) -> _Bytes:
+        n = len(strings)
+        offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)
+        offsets = offsets[strings.offset : strings.offset + n + 1]
+        data = np.frombuffer(strings.buffers()[2] or b"", dtype=np.uint8)
+        data = data[int(offsets[0]) : int(offsets[-1])]
+        offsets = offsets - offsets[0]
+        last = np.zeros(len(data), dtype=bool)
+        ends = offsets[1:]
+        last[ends[ends > offsets[:-1]] - 1] = True
+        return cls(data, offsets, last)
+
+    def text_of(self, positions: np.ndarray) -> np.ndarray:
+        """The text each byte position belongs to."""
+        found: np.ndarray = np.searchsorted(self.offsets, positions, side="right") - 1
+        return found
+
+    def lead(self) -> tuple[np.ndarray, np.ndarray]:
+        """The first byte of each non-ASCII character, and its code point (-1: four bytes)."""
+        data = self.data
+        lead = np.flatnonzero(data >= 0xC0)
+        b0 = data[lead].astype(np.int64)
+        b1 = data[lead + 1].astype(np.int64)  # valid UTF-8: a lead byte has a next byte
+        b2 = data[np.minimum(lead + 2, len(data) - 1)].astype(np.int64)
+        code = np.where(
+            b0 < 0xE0,
+            ((b0 & 0x1F) << 6) | (b1 & 0x3F),
+            ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F),
+        )
+        code[b0 >= 0xF0] = -1
+        return lead, code
+
+    def possessive_s(self, lead: np.ndarray) -> np.ndarray:
+        """Positions of each ``s``/``S`` right after an apostrophe (``'`` or ``’``) in its text."""
+        data = self.data
+        quote = data == _APOSTROPHE
+        right = lead[data[lead] == 0xE2]  # ’ is E2 80 99: mark its last byte
+        quote[right[(data[right + 1] == 0x80) & (data[right + 2] == 0x99)] + 2] = True
+        apostrophes = np.flatnonzero(quote & ~self.last)
+        found: np.ndarray = apostrophes[(data[apostrophes + 1] | np.uint8(0x20)) == ord("s")] + 1
+        return found
+
+
+#: Non-ASCII characters the byte rules read as plain separators: the punctuation of
+#: news text (typographic quotes and apostrophes, dashes, bullets, the ellipsis, the
+#: no-break space and soft hyphen, guillemets, the registered, times and division
+#: signs).  None is a letter, mark or digit, and neither NFKC nor lower case makes one
+#: of it (tests/test_tokens.py checks).
+PLAIN_PUNCTUATION = (
+    "\u00a0\u00ab\u00ad\u00ae\u00b7\u00bb\u00d7\u00f7"
+    "\u2012\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026"
+)
+#: Non-ASCII characters the byte rules read as letters: Latin-1's (``À`` to ``ÿ`` but
+#: ``×`` and ``÷``), each its own NFKC form, lower case ``+ 0x20`` but for ``ß`` and ``ÿ``.
+PLAIN_LETTERS = "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7))
+_PLAIN_CODES = np.array(sorted(map(ord, PLAIN_PUNCTUATION + PLAIN_LETTERS)), dtype=np.int64)
+_LETTER_CODES = np.array(sorted(map(ord, PLAIN_LETTERS)), dtype=np.int64)
+_APOSTROPHE, _AMPERSAND = np.uint8(ord("'")), np.uint8(ord("&"))
+
+
+def _plain(text: _Bytes) -> np.ndarray:
+    """Which texts the byte rules of :func:`_byte_words` cover (a bool per text).
+
+    A text is plain when its characters are ASCII, :data:`PLAIN_PUNCTUATION`
+    or :data:`PLAIN_LETTERS`, it has no ``&`` (an entity may need replacing),
+    and no apostrophe + ``s`` is followed by an apostrophe or a non-ASCII
+    character (``'s'``: the regex's left-to-right matching decides what goes).
+    """
+    data = text.data
+    lead, code = text.lead()
+    s = text.possessive_s(lead)
+    s = s[~text.last[s]]
+    chained = s[(data[s + 1] == _APOSTROPHE) | (data[s + 1] >= 0x80)]
+    plain = np.ones(len(text.offsets) - 1, dtype=bool)
+    for positions in (
+        np.flatnonzero(data == _AMPERSAND),
+        lead[~np.isin(code, _PLAIN_CODES)],
+        chained,
+    ):
+        plain[text.text_of(positions)] = False
+    return plain
+
+
+def _byte_words(text: _Bytes, spelled: np.ndarray | None) -> tuple[np.ndarray, pa.Array]:
+    """The (row, word) pairs of plain texts, and of texts already ``spelled`` (a mask).
+
+    For a plain text (:func:`_plain`) the four steps are byte rules: NFKC
+    changes nothing that makes words; lower case sets the ``0x20`` bit of
+    ``A-Z`` and of a Latin-1 letter's second byte (not ``ß``'s); a possessive
+    is ``'`` or ``’`` + ``s``/``S`` before a non-word character or the end;
+    words are runs of ASCII letters, digits and Latin-1 letters.  A spelled
+    text's words are its runs of bytes other than the space.
+    """
+    data, last = text.data, text.last
+    # uint8 arithmetic wraps, so one comparison tests a range; bytes >= 0x80 never pass
+    word = ((data | np.uint8(0x20)) - np.uint8(ord("a")) < 26) | (data - np.uint8(ord("0")) < 10)
+    lead, code = text.lead()
+    letter = lead[np.isin(code, _LETTER_CODES)]
+    word[letter] = word[letter + 1] = True
+    s = text.possessive_s(lead)
+    after = np.minimum(s + 1, len(data) - 1)
+    word[s[last[s] | ~word[after]]] = False  # the s of a possessive is no part of a word
+    keep = (data == 0xC3) | (data == 0x9F)  # bytes lower case leaves: Latin-1 first, ß second
+    if spelled is not None:
+        in_spelled = np.repeat(spelled, np.diff(text.offsets))
+        word = np.where(in_spelled, data != 0x20, word)
+        keep |= in_spelled
+    # A word is a run of word bytes within one text: it starts at a word byte after a
+    # non-word byte or at a text's start, and ends before a non-word byte or at its end.
+    first = word.copy()
+    first[1:] &= ~word[:-1] | last[:-1]
+    final = word & last
+    final[:-1] |= word[:-1] & ~word[1:]
+    starts, ends = np.flatnonzero(first), np.flatnonzero(final)
+    rows = np.repeat(
+        np.arange(len(text.offsets) - 1), np.diff(np.searchsorted(starts, text.offsets))
+    )
+    letters = np.compress(word, np.where(keep, data, data | np.uint8(0x20)))
+    bounds = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(ends - starts + 1, out=bounds[1:])
+    found = pa.LargeStringArray.from_buffers(
+        len(starts), pa.py_buffer(bounds), pa.py_buffer(letters)
+    )
+    return rows.astype(np.int64), found
 
 
 def _lists(rows: np.ndarray, values: pa.Array, n: int) -> pa.LargeListArray:
@@ -228,6 +383,25 @@ def _join(found: pa.Array, starts: np.ndarray, n: int) -> pa.Array:
     return joined
 
 
+def _dense(codes: np.ndarray, size: int) -> np.ndarray:
+    """``codes`` (each below ``size``) renumbered 0, 1, ... by value, none left unused.
+
+    A dense numbering like ``pd.factorize``'s, by arithmetic instead of a hash
+    table, for codes already small; word codes number words in the order they
+    first appear, so the unigrams keep that order.
+
+    Examples
+    --------
+    >>> _dense(np.array([4, 2, 4, 7]), 8).tolist()
+    [1, 0, 1, 2]
+    """
+    used = np.zeros(size, dtype=bool)
+    used[codes] = True
+    rank = np.cumsum(used) - 1
+    dense: np.ndarray = rank[codes].astype(np.int64)
+    return dense
+
+
 @dataclass(frozen=True)
 class Terms:
     """Every term occurrence of a list of texts, flat: one entry per occurrence.
@@ -235,7 +409,7 @@ class Terms:
     ``rows[i]`` is the position of the text holding occurrence ``i`` and
     ``vocabulary[codes[i]]`` its term (a word, or an n-gram of words joined by
     a space).  Occurrences of unigrams come first, then bigrams, and so on;
-    within each, rows ascend.
+    within each, rows ascend (nothing that counts terms needs the order).
     """
 
     rows: np.ndarray  # int64
@@ -318,7 +492,7 @@ def terms_of(
         starts = np.flatnonzero(ok)
         # An n-gram is a tuple of word codes: factorised as integers, so only the
         # distinct n-grams are ever spelled out as strings.
-        codes_n = pd.factorize(word_codes[starts])[0].astype(np.int64)
+        codes_n = _dense(word_codes[starts], len(words_seen))
         for j in range(1, n):
             pair = codes_n * len(words_seen) + word_codes[starts + j]
             codes_n = pd.factorize(pair)[0].astype(np.int64)
