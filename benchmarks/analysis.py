@@ -2,6 +2,12 @@
 the text analyses, under 1 s each).
 
     .venv/bin/python benchmarks/analysis.py [--records 100000] [--runs 5] [--folder DIR] [--only text]
+    .venv/bin/python benchmarks/analysis.py --only dask [--partitions 50]
+
+``--only dask`` times attention and mix on the corpus and on the same articles as a
+Dask DataFrame already in memory (``--partitions`` partitions, each with its own
+categories, as a Dask corpus after ``persist()``; Dask's default threaded scheduler),
+side by side: what the per-partition counting costs, parsing left out.
 
 The corpus is ``newsnb.sample(records, seed=0)``; until that exists, the sample
 records are written to a temporary folder and loaded (or ``--folder`` loads
@@ -14,6 +20,8 @@ The machine is shared: the load average is printed too, as wall times grow with 
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
 import os
 import statistics
 import time
@@ -87,6 +95,52 @@ def text_cases(data: newsnb.Corpus) -> dict[str, Callable[[], Any]]:
     }  # fmt: skip
 
 
+DASK_CASES = {
+    "attention(3 queries)": lambda d: analysis.attention(d, QUERIES),
+    "attention(3 queries, freq=M, by=provider)": lambda d: analysis.attention(d, QUERIES, freq="M", by="provider"),
+    "attention(3 queries, freq=auto)": lambda d: analysis.attention(d, QUERIES, freq="auto"),
+    "mix(provider, topic)": lambda d: analysis.mix(d),
+    "charts.attention(3 queries)": lambda d: charts.attention(d, QUERIES),
+    "charts.mix": lambda d: charts.mix(d),
+}  # fmt: skip
+
+
+def dask_articles(data: newsnb.Corpus, partitions: int) -> Any:
+    """The articles as a Dask DataFrame of ``partitions`` in-memory partitions."""
+    import dask
+    import dask.dataframe as dd
+    import numpy as np
+    from dask.dataframe.utils import clear_known_categories
+
+    articles = data.articles
+    bounds = np.linspace(0, len(articles), partitions + 1).astype(int)
+    parts = []
+    for start, stop in itertools.pairwise(bounds):
+        part = articles.iloc[start:stop].copy()
+        for name in part.select_dtypes("category"):
+            part[name] = part[name].cat.remove_unused_categories()
+        parts.append(dask.delayed(part))
+    with dask.config.set({"dataframe.convert-string": False}):
+        frame = dd.from_delayed(parts, meta=clear_known_categories(articles.iloc[:0]))
+    return frame.persist()
+
+
+def compare_dask(data: newsnb.Corpus, partitions: int, runs: int) -> None:
+    """pandas vs Dask, side by side, for the calls of :data:`DASK_CASES`."""
+    frame = dask_articles(data, partitions)
+    print(f"Dask: {frame.npartitions} partitions in memory, the threaded scheduler")
+    print(
+        f"{'function':44} {'pandas wall':>12} {'pandas CPU':>11} {'Dask wall':>10} {'Dask CPU':>9}"
+    )
+    for name, call in DASK_CASES.items():
+        pandas_wall, pandas_cpu = measure(functools.partial(call, data), runs)
+        dask_wall, dask_cpu = measure(functools.partial(call, frame), runs)
+        print(
+            f"{name:44} {pandas_wall * 1000:9.0f} ms {pandas_cpu * 1000:8.0f} ms"
+            f" {dask_wall * 1000:7.0f} ms {dask_cpu * 1000:6.0f} ms"
+        )
+
+
 def measure(function: Callable[[], Any], runs: int) -> tuple[float, float]:
     function()  # warm-up: imports, plotly's validators, caches
     walls, cpus = [], []
@@ -103,7 +157,10 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--folder", type=Path, help="load records already written here")
-    parser.add_argument("--only", choices=["coverage", "text"], help="time one group of calls")
+    parser.add_argument(
+        "--only", choices=["coverage", "text", "dask"], help="time one group of calls"
+    )
+    parser.add_argument("--partitions", type=int, default=50, help="Dask partitions (--only dask)")
     args = parser.parse_args()
     started = time.perf_counter()
     data = corpus(args.records, args.folder)
@@ -113,6 +170,10 @@ def main() -> None:
     print(
         f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
     )
+    if args.only == "dask":
+        compare_dask(data, args.partitions, args.runs)
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return
     failed = total = 0
     groups = {"coverage": (cases, TARGET), "text": (text_cases, TEXT_TARGET)}
     for group, (make, target) in groups.items():

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import dask
+import dask.dataframe as dd
+import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from dask.dataframe.utils import clear_known_categories
 from distributed import Client, LocalCluster, get_task_stream
 
 import newsnb
@@ -429,12 +433,172 @@ def test_on_a_local_cluster_strict_raises_the_record_error(client: Client, tmp_p
     assert "front matter" in caught.value.reason
 
 
-def test_in_memory_functions_say_how_to_use_a_dask_corpus(real_dask: DaskCorpus) -> None:
-    with pytest.raises(TypeError, match=r"corpus\.compute\(\)"):
-        newsnb.stories(real_dask)
-    with pytest.raises(TypeError, match=r"corpus\.compute\(\)"):
-        newsnb.reprints(real_dask)
-    with pytest.raises(TypeError, match=r"corpus\.compute\(\)"):
-        newsnb.lead_lag(real_dask)
-    with pytest.raises(TypeError, match=r"coverage, cooccurrence and gaps"):
-        newsnb.analysis.histogram(real_dask.articles)
+@pytest.mark.parametrize(
+    ("call", "function"),
+    [
+        ("terms", newsnb.terms),
+        ("kwic", lambda data: newsnb.kwic(data, "ai")),
+        ("reprints", newsnb.reprints),
+        ("lead_lag", newsnb.lead_lag),
+        ("stories", newsnb.stories),
+        ("histogram", newsnb.analysis.histogram),
+    ],
+)
+def test_in_memory_functions_name_themselves_and_the_fix(
+    real_dask: DaskCorpus, call: str, function: object
+) -> None:
+    for data in (real_dask, real_dask.articles):
+        with pytest.raises(TypeError) as caught:
+            function(data)  # type: ignore[operator]
+        message = str(caught.value)
+        assert message.startswith(f"newsnb.{call}() on a dask corpus"), message
+        assert "corpus.compute()" in message and "a filtered part" in message
+        assert "coverage, cooccurrence, gaps, attention and mix" in message
+
+
+# -- attention and mix, counted per partition ------------------------------------------------
+
+
+def known_articles() -> pd.DataFrame:
+    """Seven records of known counts (one undated, one without a provider)."""
+    rows = [  # provider, date, title, excerpt, topics
+        ("A", "2024-01-01", "AI act", "", ["Policy"]),
+        ("A", "2024-01-02", "Cloud outage", "", ["Cloud"]),
+        ("B", "2024-03-01", "AI chips", "", ["Chips", "AI"]),
+        ("B", "2024-03-02", "Budget", "more AI spending", ["Policy"]),
+        ("B", "2024-03-03", "AI and cloud", "", ["Cloud", "AI"]),
+        ("C", None, "Sports", "ai-free", []),
+        (None, "2024-03-09", "Cloud AI", "", ["AI"]),
+    ]
+    return pd.DataFrame(
+        {
+            "title": [r[2] for r in rows],
+            "excerpt": [r[3] for r in rows],
+            "provider_name": pd.Categorical([r[0] for r in rows]),
+            "topics": [r[4] for r in rows],
+            "published_at": pd.to_datetime([r[1] for r in rows], utc=True),
+        },
+        index=pd.Index([f"r{i}.md" for i in range(len(rows))], name="article_id"),
+    )
+
+
+def partitioned(articles: pd.DataFrame, n: int) -> dd.DataFrame:
+    """``articles`` in ``n`` partitions (some empty if ``n`` is above its rows), each with
+    its own categories, those of the whole unknown: as a Dask corpus has them."""
+    bounds = np.linspace(0, len(articles), n + 1).astype(int)
+    parts = []
+    for start, stop in itertools.pairwise(bounds):
+        part = articles.iloc[start:stop].copy()
+        for name in part.select_dtypes("category"):
+            part[name] = part[name].cat.remove_unused_categories()
+        parts.append(dask.delayed(part))
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dd.from_delayed(parts, meta=clear_known_categories(articles.iloc[:0]))
+
+
+def test_attention_on_partitions_counts_the_known_records() -> None:
+    got = newsnb.attention(partitioned(known_articles(), 3), ["ai", "cloud"], freq="M")
+    # counted by hand: January 1 of 2 (AI), 1 of 2 (cloud); February nothing; March AI
+    # in 4 of 4 dated records (chips, spending, and cloud, Cloud AI), cloud in 2 of 4
+    assert got["matches"].tolist() == [1, 0, 4, 1, 0, 2]
+    assert got["total"].tolist() == [2, 0, 4, 2, 0, 4]
+    assert got.attrs["missing_dates"] == 1 and got.attrs["records"] == 7
+    by = newsnb.attention(partitioned(known_articles(), 4), "ai", by="provider")
+    assert by[["provider", "matches", "total"]].values.tolist() == [
+        ["B", 3, 3], ["A", 1, 2], ["C", 1, 1],
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("npartitions", [1, 2, 3, 9])
+@pytest.mark.parametrize(
+    ("queries", "kwargs"),
+    [
+        (["ai", "cloud"], {}),
+        (["ai", "cloud", "zzz"], {"freq": "M"}),
+        ({"AI": "ai", "Phrase": '"ai act"'}, {"freq": "auto", "by": "provider"}),
+        (["ai"], {"by": "topic", "freq": "W"}),
+        (["zzz"], {"freq": "M"}),
+    ],
+)
+def test_attention_on_partitions_equals_attention_in_memory(
+    npartitions: int, queries: object, kwargs: dict
+) -> None:
+    articles = known_articles()
+    got = newsnb.attention(partitioned(articles, npartitions), queries, **kwargs)
+    expected = newsnb.attention(articles, queries, **kwargs)
+    pdt.assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs
+
+
+@pytest.mark.parametrize("npartitions", [1, 3, 7])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"by": ("topic", "provider")}, {"top": 2, "min_records": 2}, {"by": ("provider", "type")}],
+)
+def test_mix_on_partitions_equals_mix_in_memory(npartitions: int, kwargs: dict) -> None:
+    articles = known_articles().assign(type=pd.Categorical(["video"] + ["article"] * 6))
+    got = newsnb.mix(partitioned(articles, npartitions), **kwargs)
+    expected = newsnb.mix(articles, **kwargs)
+    pdt.assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs
+
+
+def test_mix_on_partitions_counts_the_known_records() -> None:
+    got = newsnb.mix(partitioned(known_articles(), 3), top=2)
+    # 6 records have a provider; B has 3 (AI 2, Chips 1, Cloud 1, Policy 1), A 2; the top
+    # topics: AI (3 records), then Cloud and Policy (2 each; Cloud first by name); of the
+    # 6 records with a provider, 2 are on AI and 2 on Cloud
+    assert got[["provider", "topic", "count", "records"]].values.tolist() == [
+        ["B", "AI", 2, 3], ["B", "Cloud", 1, 3], ["A", "AI", 0, 2], ["A", "Cloud", 1, 2],
+    ]  # fmt: skip
+    assert got["corpus_share"].tolist() == pytest.approx([2 / 6, 2 / 6] * 2)
+
+
+@pytest.mark.parametrize(
+    ("queries", "kwargs"),
+    [
+        (["power", '"model-driven"', "copilot"], {"freq": "auto"}),
+        (["power", "zzqqx"], {"freq": "M", "by": "provider"}),
+        (["copilot"], {"by": "topic"}),
+    ],
+)
+def test_attention_on_the_real_dask_corpus_equals_the_pandas_one(
+    real_dask: DaskCorpus, real_corpus: newsnb.Corpus, queries: list, kwargs: dict
+) -> None:
+    got = newsnb.attention(real_dask, queries, **kwargs)
+    expected = newsnb.attention(real_corpus, queries, **kwargs)
+    pdt.assert_frame_equal(got, expected)
+    assert got.attrs == expected.attrs and len(got) > 0
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"by": ("topic", "provider"), "top": 5}])
+def test_mix_on_the_real_dask_corpus_equals_the_pandas_one(
+    real_dask: DaskCorpus, real_corpus: newsnb.Corpus, kwargs: dict
+) -> None:
+    pdt.assert_frame_equal(newsnb.mix(real_dask, **kwargs), newsnb.mix(real_corpus, **kwargs))
+
+
+@pytest.mark.parametrize(
+    ("chart", "args", "kwargs"),
+    [
+        ("attention", (["power", "copilot"],), {}),
+        ("attention", (["power", "copilot"],), {"by": "provider", "top": 4}),
+        ("attention", (["power"],), {"freq": None, "by": "provider"}),
+        ("attention", ("zzqqx",), {}),
+        ("mix", (), {}),
+    ],
+)
+def test_text_charts_draw_a_dask_corpus_as_the_pandas_one(
+    real_dask: DaskCorpus, real_corpus: newsnb.Corpus, chart: str, args: tuple, kwargs: dict
+) -> None:
+    draw = getattr(newsnb.charts, chart)
+    assert (
+        draw(real_dask, *args, **kwargs).to_json() == draw(real_corpus, *args, **kwargs).to_json()
+    )
+
+
+def test_text_charts_of_an_empty_dask_frame_say_so(real_dask: DaskCorpus) -> None:
+    articles = real_dask.articles
+    empty = articles[articles["published_at"] < pd.Timestamp("1990-01-01", tz="UTC")]
+    for fig in (newsnb.charts.attention(empty, "power", freq=None), newsnb.charts.mix(empty)):
+        assert len(fig.data) == 0 and "empty" in fig.layout.annotations[0].text

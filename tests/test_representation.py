@@ -59,3 +59,15 @@ def test_min_records_and_other_groupings() -> None:
 def test_bad_arguments(sample_corpus: newsnb.Corpus, kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         newsnb.mix(sample_corpus, **kwargs)
+
+
+MIX_COLUMNS = ["provider", "topic", "count", "records", "share", "corpus_share", "index"]
+
+
+def test_empty_input_gives_an_empty_frame_with_the_columns() -> None:
+    articles = pd.DataFrame({"provider_name": pd.Categorical(["A", None]), "topics": [[], []]})
+    # no record at all, and records without a topic
+    for data in (articles.iloc[:0], articles):
+        out = newsnb.mix(data)
+        assert out.empty and out.columns.tolist() == MIX_COLUMNS
+    assert newsnb.mix(articles).attrs["records"] == 1  # one record has a provider

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -75,3 +76,60 @@ def test_hostile_group_names_are_escaped(sample_corpus: newsnb.Corpus) -> None:
     heat = charts.mix(articles)
     assert "&lt;b&gt;Wire&lt;/b&gt; &amp; Co" in heat.data[0].y
     assert not any("<b>W" in str(y) for y in heat.data[0].y)
+
+
+def by_provider() -> pd.DataFrame:
+    nasty = "<b>A</b> & co"
+    rows = [  # provider, month, title: A has 4 records, B 2, C 1
+        (nasty, "2024-01-05", "AI one"), (nasty, "2024-01-09", "Cloud"),
+        (nasty, "2024-02-01", "AI two"), (nasty, "2024-02-03", "AI three"),
+        ("B", "2024-01-10", "AI x"), ("B", "2024-02-10", "Sport"),
+        ("C", "2024-01-20", "Budget"),
+    ]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "provider_name": pd.Categorical([r[0] for r in rows]),
+            "published_at": pd.to_datetime([r[1] for r in rows], utc=True),
+            "title": [r[2] for r in rows],
+            "excerpt": [""] * len(rows),
+        }
+    )
+
+
+def test_attention_by_provider_draws_a_panel_per_top_provider() -> None:
+    fig = charts.attention(by_provider(), ["ai", "zzz"], freq="M", by="provider", top=2)
+    escaped = "&lt;b&gt;A&lt;/b&gt; &amp; co"
+    assert [a.text for a in fig.layout.annotations] == [escaped, "B"]  # the panels' titles
+    # shares counted by hand: A 1 of 2 in January, 2 of 2 in February; B 1 of 1, 0 of 1
+    lines = {(t.name, t.xaxis): (t.y.tolist(), t.customdata[:, :2].tolist()) for t in fig.data}
+    assert lines == {
+        ("ai", "x"): ([0.5, 1.0], [[1, 2], [2, 2]]),
+        ("ai", "x2"): ([1.0, 0.0], [[1, 1], [0, 1]]),
+        ("zzz (no match)", "x"): ([0.0, 0.0], [[0, 2], [0, 2]]),
+        ("zzz (no match)", "x2"): ([0.0, 0.0], [[0, 1], [0, 1]]),
+    }
+    assert {t.customdata[0, 2] for t in fig.data if t.xaxis == "x"} == {escaped}
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend == ["ai", "zzz (no match)"]  # one entry per query
+    assert "the 2 providers with the most records, of 3" in fig.layout.title.subtitle.text
+    assert fig.layout.yaxis2.matches == "y"  # one scale: the panels compare
+
+
+def test_attention_by_provider_without_periods_groups_the_bars() -> None:
+    fig = charts.attention(by_provider(), {"AI": "ai", "Sport": "sport"}, freq=None, by="provider")
+    bars = {t.name: (list(t.x), t.y.tolist()) for t in fig.data}
+    assert bars == {
+        "AI": (["&lt;b&gt;A&lt;/b&gt; &amp; co", "B", "C"], [3 / 4, 1 / 2, 0.0]),
+        "Sport": (["&lt;b&gt;A&lt;/b&gt; &amp; co", "B", "C"], [0.0, 1 / 2, 0.0]),
+    }
+    assert fig.layout.barmode == "group"
+
+
+def test_attention_says_which_query_matched_nothing() -> None:
+    fig = charts.attention(by_provider(), ["ai", "<b>x"], freq="M")
+    assert [t.name for t in fig.data] == ["ai", "&lt;b&gt;x (no match)"]
+    nothing = charts.attention(by_provider(), ["<b>x"], freq="M", by="provider")
+    assert len(nothing.data) == 0
+    assert nothing.layout.annotations[0].text == "No record matches '&lt;b&gt;x'"
+    with pytest.raises(ValueError, match="top must be a whole number"):
+        charts.attention(by_provider(), "ai", by="provider", top=0)

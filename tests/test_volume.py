@@ -63,23 +63,44 @@ def test_a_query_counts_the_same_records_everywhere(
         assert got[got > 0].sort_index().to_dict() == expected.sort_index().to_dict()
         assert set(newsnb.kwic(sample_corpus, query)["article_id"]) == set(kept.index)
         overall = newsnb.attention(sample_corpus, query)
-        assert overall[["matches", "total"]].values.tolist() == [[len(kept), len(articles)]]
+        if len(kept):
+            assert overall[["matches", "total"]].values.tolist() == [[len(kept), len(articles)]]
+        else:  # a query alone that matches nothing: no rows
+            assert overall.empty and overall.attrs["no_match"] == [query]
     # the totals are coverage's, per period and topic
     totals = newsnb.coverage(sample_corpus, by="topic", freq="W")
-    assert out[out["query"] == queries[0]]["total"].tolist() == totals["count"].tolist()
+    if len(out):
+        assert out[out["query"] == queries[0]]["total"].tolist() == totals["count"].tolist()
 
 
-def test_no_match_and_empty_corpus() -> None:
-    out = newsnb.attention(known(), "zzz", freq="M")
-    assert out["matches"].sum() == 0 and out["total"].sum() == 6  # zeros, not a missing row
-    empty = newsnb.attention(known().iloc[:0], "ai", freq="M")
-    assert empty.empty and empty.columns.tolist() == [
-        "query",
-        "period",
-        "matches",
-        "total",
-        "share",
-    ]
+COLUMNS = ["query", "period", "matches", "total", "share"]
+
+
+def test_a_query_without_match_keeps_its_zero_rows_beside_one_that_matches() -> None:
+    out = newsnb.attention(known(), ["ai", "zzz"], freq="M")
+    zzz = out[out["query"] == "zzz"]
+    assert zzz["matches"].tolist() == [0, 0, 0] and zzz["total"].tolist() == [2, 0, 4]
+    assert out.attrs["no_match"] == ["zzz"] and out.attrs["records"] == 6
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"freq": "M"}, {"by": "provider"}, {"by": "provider", "freq": "M"}]
+)
+def test_no_query_matching_gives_an_empty_frame_with_the_columns(kwargs: dict) -> None:
+    out = newsnb.attention(known(), ["zzz", '"no such phrase"'], **kwargs)
+    columns = [c for c in COLUMNS if c != "period" or "freq" in kwargs]
+    if "by" in kwargs:
+        columns.insert(-3, "provider")
+    assert out.empty and out.columns.tolist() == columns
+    assert out.attrs["no_match"] == ["zzz", '"no such phrase"'] and out.attrs["records"] == 6
+
+
+@pytest.mark.parametrize("freq", [None, "M"])
+def test_an_empty_corpus_gives_an_empty_frame_with_the_columns(freq: str | None) -> None:
+    empty = newsnb.attention(known().iloc[:0], ["ai", "cloud"], freq=freq)
+    assert empty.empty and empty.attrs["records"] == 0
+    assert empty.columns.tolist() == [c for c in COLUMNS if c != "period" or freq]
+    assert empty["matches"].dtype == np.int64 and empty["share"].dtype == np.float64
 
 
 @pytest.mark.parametrize(

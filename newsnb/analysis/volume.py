@@ -6,20 +6,28 @@ and GDELT chart.  A query is the Explorer's search (words and ``"quoted
 phrases"``, every one required, in the title or excerpt, case-insensitive), run
 by the same :class:`~newsnb.analysis.filtering.ArticleIndex`, so it counts the
 same records here, in :func:`newsnb.kwic` and in the Explorer.
+
+It is a map-reduce like :func:`newsnb.coverage` (:mod:`newsnb.analysis.counting`):
+each part of the articles (the whole frame, or each partition of a Dask corpus,
+where it lives) is searched and reduced to the (period, group) counts of all
+its records and of each query's matches; only those counts are added up and
+zero-filled here, so a Dask corpus gives the pandas corpus's frame.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from newsnb.analysis.counting import coverage, resolve_freq
+from newsnb.analysis.counting import Counts, columns_for, combine, count, finish, resolve_freq
+from newsnb.analysis.engines import InMemory
 from newsnb.analysis.filtering import ArticleIndex, parse_query
-from newsnb.analysis.inputs import Data, articles_of, require
+from newsnb.analysis.inputs import Data, articles_table, as_data, group_column, require
 
-__all__ = ["Queries", "attention", "check_queries"]
+__all__ = ["Found", "Queries", "attention", "check_queries", "combine_matches", "count_matches"]
 
 #: One query, several, or labels -> queries.
 Queries = str | Sequence[str] | Mapping[str, str]
@@ -59,6 +67,38 @@ def check_queries(queries: Queries) -> dict[str, str]:
     return labelled
 
 
+@dataclass
+class Found:
+    """The counts of one part of the articles: all its records, and each query's matches."""
+
+    totals: Counts
+    matches: list[Counts]  # one per query, in order
+
+
+def count_matches(
+    part: pd.DataFrame,
+    queries: tuple[str, ...],
+    column: str | None,
+    freq: str | None,
+    index: ArticleIndex | None = None,
+) -> Found:
+    """The map step: one part's (period, group) counts of all records and of each query's."""
+    if index is None or index.articles is not part:
+        index = ArticleIndex(part)
+    return Found(
+        count(part, column, freq),
+        [count(part[index.mask(text=query)], column, freq) for query in queries],
+    )
+
+
+def combine_matches(parts: list[Found]) -> Found:
+    """The reduce step: the counts of several parts added up, query by query."""
+    return Found(
+        combine([p.totals for p in parts]),
+        [combine([p.matches[i] for p in parts]) for i in range(len(parts[0].matches))],
+    )
+
+
 def attention(
     data: Data,
     queries: Queries,
@@ -71,8 +111,10 @@ def attention(
 
     Parameters
     ----------
-    data : Corpus or DataFrame
-        A corpus or an articles frame (possibly filtered: the share is of it).
+    data : Corpus, DataFrame or Dask corpus
+        A corpus or an articles frame (possibly filtered: the share is of it), or
+        a Dask corpus (or its filtered articles): each partition is searched on
+        its worker and only the counts come back.
     queries : str, list of str, or dict of label -> query
         Queries in the Explorer's search syntax; several are compared side by side.
     freq : {None, "auto", "D", "W", "M", "Q", "Y"}
@@ -90,15 +132,17 @@ def attention(
         Columns ``query`` (categorical, in the order given), ``period`` (with
         ``freq``), the group column named as ``by`` (with ``by``), ``matches``,
         ``total`` and ``share`` (``matches / total``; ``NaN`` where ``total`` is 0).
-        Every query x period x group is listed, with 0 matches where none.
-        ``attrs["missing_dates"]``: records left out of the periods for want of a date.
+        Every query x period x group is listed, with 0 matches where none, so
+        queries compare side by side; but when ``data`` has no record, or no
+        query matches any record, the frame is empty (with these columns).
+        ``attrs``: ``records`` (all records of ``data``), ``no_match`` (the
+        labels of the queries that match no record), ``missing_dates``
+        (records left out of the periods for want of a date), ``freq``, ``by``.
 
     Raises
     ------
     ValueError
         A query is empty, or ``freq`` / ``by`` is not valid (the message lists the valid ones).
-    TypeError
-        ``data`` is a Dask corpus (the search needs the text here: ``.compute()`` it).
 
     Examples
     --------
@@ -111,24 +155,38 @@ def attention(
     [['ai', 3, 4, 0.75], ['cloud', 1, 4, 0.25]]
     >>> attention(articles, "ai", freq="M")["share"].tolist()
     [0.5, 1.0]
+    >>> attention(articles, ["ai", "xyz"])["matches"].tolist()   # side by side: xyz's 0 is kept
+    [3, 0]
+    >>> found = attention(articles, "xyz")                     # nothing matches: no rows
+    >>> found.empty, found.attrs["no_match"]
+    (True, ['xyz'])
     """
     labelled = check_queries(queries)
-    articles = articles_of(data)
-    require(articles, "title", "excerpt")
-    freq = resolve_freq(articles, freq)
-    totals = coverage(articles, by=by, freq=freq)
+    data = as_data(data)
+    freq = resolve_freq(data, freq)
+    table = articles_table(data)
+    require(table.meta, "title", "excerpt")
+    column = group_column(table.meta, by)
+    if freq is not None:
+        require(table.meta, "published_at")
+    columns = ["title", "excerpt", *columns_for(column, freq)]
+    kept = index if isinstance(table, InMemory) else None
+    found = table.reduce(
+        count_matches, combine_matches, columns, tuple(labelled.values()), column, freq, kept
+    )
+    totals = finish(found.totals, by, freq, False, None)
     keys = [c for c in ("period", by) if c is not None and c in totals.columns]
-    if index is None or index.articles is not articles:
-        index = ArticleIndex(articles)
+    at = totals[keys].astype({by: object} if by else {})
+    at_index = (
+        pd.MultiIndex.from_frame(at) if len(keys) > 1 else pd.Index(at[keys[0]]) if keys else None
+    )
     parts = []
-    for label, query in labelled.items():
-        matched = coverage(articles[index.mask(text=query)], by=by, freq=freq)
+    for label, counted in zip(labelled, found.matches):
+        matched = finish(counted, by, freq, False, None)
         part = totals.rename(columns={"count": "total"})
         if keys:
-            found = matched.astype({by: object} if by else {}).set_index(keys)["count"]
-            at = part[keys].astype({by: object} if by else {})
-            at_index = pd.MultiIndex.from_frame(at) if len(keys) > 1 else pd.Index(at[keys[0]])
-            part["matches"] = found.reindex(at_index).fillna(0).to_numpy(dtype=np.int64)
+            hits = matched.astype({by: object} if by else {}).set_index(keys)["count"]
+            part["matches"] = hits.reindex(at_index).fillna(0).to_numpy(dtype=np.int64)
         else:
             part["matches"] = matched["count"].to_numpy(dtype=np.int64)
         part.insert(0, "query", label)
@@ -141,5 +199,14 @@ def attention(
         out["share"] = out["matches"] / out["total"].where(out["total"] > 0)
     out = out[["query", *keys, "matches", "total", "share"]]
     out["total"] = out["total"].astype(np.int64)
-    out.attrs.update(freq=freq, by=by, missing_dates=totals.attrs.get("missing_dates", 0))
+    no_match = [label for label, c in zip(labelled, found.matches) if c.records == 0]
+    if found.totals.records == 0 or len(no_match) == len(labelled):
+        out = out.iloc[:0].reset_index(drop=True)  # nothing to compare: no rows, the columns kept
+    out.attrs.update(
+        freq=freq,
+        by=by,
+        records=found.totals.records,
+        no_match=no_match,
+        missing_dates=totals.attrs.get("missing_dates", 0),
+    )
     return out

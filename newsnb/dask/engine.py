@@ -59,10 +59,10 @@ class DaskEngine:
 
     name = "dask"
     in_memory = (
-        "this function needs the records in memory, and a Dask corpus keeps them on "
-        "the cluster: pass corpus.compute() (or a filtered part that fits in memory). "
-        "coverage, cooccurrence and gaps, and the charts drawn from them, take the "
-        "Dask corpus as it is"
+        "it reads the records in this process, and a Dask corpus keeps them on the "
+        "cluster: pass corpus.compute() (or a filtered part that fits in memory, "
+        "e.g. corpus.articles[...].compute()). coverage, cooccurrence, gaps, attention "
+        "and mix, and the charts drawn from them, take the Dask corpus as it is"
     )
 
     def accepts(self, data: object) -> bool:

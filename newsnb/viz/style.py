@@ -33,6 +33,7 @@ __all__ = [
     "no_records",
     "period_axis",
     "raw",
+    "records",
     "time_axis",
     "what",
     "whole_ticks",
@@ -165,18 +166,23 @@ def empty(title: str, message: str) -> go.Figure:
     return fig
 
 
+def records(data: Data) -> int:
+    """How many records ``data`` holds, counted where they are (a Dask corpus on its cluster)."""
+    return int(analysis.coverage(data)["count"].iloc[0])
+
+
 def no_records(data: Data) -> str:
     """Why a chart of ``data`` is empty, when it has no record at all (or nothing to draw)."""
     return (
         "No records to chart: the corpus or the current filter is empty"
-        if len(analysis.articles_of(data)) == 0
+        if records(data) == 0
         else "No records to chart"
     )
 
 
 def why_empty(data: Data, counts: pd.DataFrame, by: str | None) -> str:
     """Why ``counts`` (of :func:`newsnb.coverage`) are empty: no records, dates or groups."""
-    n = len(analysis.articles_of(data))
+    n = records(data)
     if n == 0:
         return no_records(data)
     if counts.attrs.get("freq") and counts.attrs.get("missing_dates") == n:

@@ -20,12 +20,25 @@ from newsnb.viz import style
 __all__ = ["attention", "mix", "terms"]
 
 
-def attention(data: Data, queries: Queries, freq: str | None = "auto") -> go.Figure:
+def attention(
+    data: Data,
+    queries: Queries,
+    freq: str | None = "auto",
+    by: str | None = None,
+    *,
+    top: int = 6,
+) -> go.Figure:
     """The share of all records that match each query, per period: one line per query.
 
-    Plots :func:`newsnb.attention(data, queries, freq) <newsnb.analysis.attention>`;
+    Plots :func:`newsnb.attention(data, queries, freq, by) <newsnb.analysis.attention>`;
     ``freq=None`` draws one bar per query (the share of the whole of ``data``).
-    Hover shows the matching records and all records of the period.
+    Hover shows the matching records and all records of the period.  With
+    ``by="provider"`` (or another grouping) each of the ``top`` largest groups
+    gets its own panel, its lines the share of *its* records (one shared scale,
+    so the panels compare); with ``freq=None`` the bars of each query stand
+    side by side per group.  A query that matches no record keeps its line of
+    zeros, named "(no match)"; when no query matches anything, or ``data`` has
+    no record, the figure is empty and says why.
 
     Examples
     --------
@@ -34,46 +47,65 @@ def attention(data: Data, queries: Queries, freq: str | None = "auto") -> go.Fig
     ...     "title": ["AI act", "Cloud outage", "AI chips", "Budget"],
     ...     "excerpt": ["", "", "", "AI spending"],
     ...     "published_at": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-03-01", "2024-03-02"], utc=True),
+    ...     "provider_name": ["A", "B", "A", "A"],
     ... })
     >>> fig = attention(articles, ["ai", "cloud"], freq="M")
     >>> [(t.name, t.y.tolist()) for t in fig.data]  # February published nothing: no share
     [('ai', [0.5, nan, 1.0]), ('cloud', [0.5, nan, 0.0])]
+    >>> fig = attention(articles, "ai", freq=None, by="provider")
+    >>> fig.data[0].x, fig.data[0].y.tolist()
+    (('A', 'B'), [1.0, 0.0])
+    >>> attention(articles, "xyz").layout.annotations[0].text
+    "No record matches 'xyz'"
     """
     data = analysis.as_data(data)
+    top = check_count(top, "top", what="groups to draw")
     if freq is not None:
         freq = style.need_freq(data, freq, "attention")
     labelled = check_queries(queries)
-    title = "Share of records matching " + (
+    table = analysis.attention(data, labelled, freq=freq, by=by)
+    whose = f"each {style.what(by)}'s records" if by is not None else "records"
+    title = f"Share of {whose} matching " + (
         f"each query, per {periods.FREQS[freq]}" if freq else "each query"
     )
-    table = analysis.attention(data, labelled, freq=freq)
     if table.empty:
-        return style.empty(title, style.no_records(data))
-    if table["matches"].sum() == 0:
-        return style.empty(title, "No record matches " + " or ".join(map(repr, labelled.values())))
-    subtitle = style.join(
-        'matches / all records of the period (the search\'s syntax: words, "phrases")',
-        f"{table.attrs['missing_dates']:,} records without a date are not shown"
-        if freq and table.attrs.get("missing_dates")
-        else "",
+        if not table.attrs.get("records"):
+            return style.empty(title, style.no_records(data))
+        if table.attrs.get("no_match"):
+            searched = " or ".join(repr(q) for q in labelled.values())
+            return style.empty(title, style.label_text(f"No record matches {searched}"))
+        return style.empty(title, style.why_empty(data, table, by))
+    no_match = set(table.attrs.get("no_match", ()))
+    names = {q: style.label_text(q) + (" (no match)" if q in no_match else "") for q in labelled}
+    of = (
+        f"{style.what(by)} and period"
+        if by is not None and freq
+        else style.what(by)
+        if by
+        else "period"
     )
-    fig = style.figure(title, subtitle)
+    subtitle = [f'matches / all records of the {of} (the search\'s syntax: words, "phrases")']
+    if freq and table.attrs.get("missing_dates"):
+        subtitle.append(f"{table.attrs['missing_dates']:,} records without a date are not shown")
+    if by is not None:
+        return _attention_by(table, names, by, freq, top, title, subtitle)
+    fig = style.figure(title, style.join(*subtitle))
+    hover = (
+        "<b>%{fullData.name}</b><br>%{x}<br>%{y:.1%} of the records "
+        "(%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"
+    )
     for query, part in table.groupby("query", observed=True, sort=False):
         custom = np.column_stack([part["matches"], part["total"]])
         color = style.color_for(query, "query")
-        hover = (
-            "<b>%{fullData.name}</b><br>%{x}<br>%{y:.1%} of the records "
-            "(%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"
-        )
         if freq:
             x = style.naive_utc(part["period"])
-            fig.add_scatter(x=x, y=part["share"].to_numpy(), name=style.label_text(query),
+            fig.add_scatter(x=x, y=part["share"].to_numpy(), name=names[str(query)],
                             mode="lines+markers" if len(x) <= 40 else "lines",
                             line={"color": color, "width": 2}, customdata=custom,
                             hovertemplate=hover)  # fmt: skip
         else:
             fig.add_bar(x=[style.label_text(query)], y=part["share"].to_numpy(),
-                        name=style.label_text(query), marker_color=color, customdata=custom,
+                        name=names[str(query)], marker_color=color, customdata=custom,
                         hovertemplate=hover.replace("%{x}<br>", ""))  # fmt: skip
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", title_text="Share of records")
     if freq:
@@ -81,6 +113,80 @@ def attention(data: Data, queries: Queries, freq: str | None = "auto") -> go.Fig
         style.time_axis(fig, style.naive_utc(table["period"].drop_duplicates()), freq)
     else:
         fig.update_layout(xaxis_title="Query", showlegend=False)
+    return fig
+
+
+def _custom(part: pd.DataFrame, labels: list[str]) -> np.ndarray:
+    """Each point's matches, total (numbers, for the hover's formats) and group label."""
+    custom = np.empty((len(part), 3), dtype=object)
+    custom[:, 0], custom[:, 1], custom[:, 2] = (
+        part["matches"].tolist(),
+        part["total"].tolist(),
+        labels,
+    )
+    return custom
+
+
+def _attention_by(
+    table: pd.DataFrame,
+    names: dict[str, str],
+    by: str,
+    freq: str | None,
+    top: int,
+    title: str,
+    subtitle: list[str],
+) -> go.Figure:
+    """:func:`attention` per group: a panel of lines per group, or (no ``freq``) grouped bars."""
+    totals = table.groupby(by, observed=True)["total"].max()  # a group's total, any query
+    groups = [g for g in table[by].cat.categories if totals.get(g, 0) > 0]
+    if len(groups) > top:
+        subtitle = [
+            *subtitle,
+            f"the {top:,} {style.what(by)}s with the most records, of {len(groups):,}",
+        ]
+        groups = groups[:top]
+    hover = (
+        "<b>%{fullData.name}</b> · %{customdata[2]}<br>%{x}<br>%{y:.1%} of its records "
+        "(%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"
+    )
+    shown = table[table[by].isin(groups)]
+    if not freq:  # one bar per group and query, the queries side by side
+        fig = style.figure(title, style.join(*subtitle), barmode="group")
+        for query, part in shown.groupby("query", observed=True, sort=False):
+            labels = style.names(part[by])
+            fig.add_bar(x=labels, y=part["share"].to_numpy(), name=names[str(query)],
+                        marker_color=style.color_for(query, "query"),
+                        customdata=_custom(part, labels),
+                        hovertemplate=hover.replace("<br>%{x}", ""))  # fmt: skip
+        fig.update_yaxes(tickformat=".0%", rangemode="tozero", title_text="Share of its records")
+        fig.update_layout(xaxis_title=style.what(by).capitalize())
+        return fig
+    cols = min(3, len(groups))
+    rows = -(-len(groups) // cols)
+    fig = make_subplots(
+        rows=rows, cols=cols, shared_xaxes="all", shared_yaxes="all",
+        subplot_titles=[style.label_text(g) for g in groups],
+        horizontal_spacing=0.05, vertical_spacing=0.14 if rows > 1 else 0.0,
+    )  # fmt: skip
+    fig.update_layout(
+        template=style.TEMPLATE, hovermode="closest", height=max(420, 150 + rows * 240),
+        title={"text": title, "subtitle": {"text": style.join(*subtitle)}},
+    )  # fmt: skip
+    for i, group in enumerate(groups):
+        label = style.label_text(group)
+        for query, part in shown[shown[by] == group].groupby("query", observed=True, sort=False):
+            x = style.naive_utc(part["period"])
+            custom = _custom(part, [label] * len(part))
+            fig.add_scatter(x=x, y=part["share"].to_numpy(), name=names[str(query)],
+                            mode="lines+markers" if len(x) <= 40 else "lines",
+                            line={"color": style.color_for(query, "query"), "width": 2},
+                            legendgroup=str(query), showlegend=i == 0, customdata=custom,
+                            hovertemplate=hover, row=i // cols + 1, col=i % cols + 1)  # fmt: skip
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(title_text="Share of its records", col=1)
+    x = style.naive_utc(table["period"].drop_duplicates())
+    for i in range(len(groups)):
+        style.time_axis(fig, x, freq, axis=f"xaxis{i + 1}" if i else "xaxis")
     return fig
 
 
@@ -186,7 +292,7 @@ def mix(data: Data, by: Sequence[str] = ("provider", "topic"), top: int = 15,
     row, col = by[0], by[1]
     title = f"Each {style.what(row)}'s {style.what(col)} mix against the corpus's"
     if table.empty:
-        return style.empty(title, style.no_records(data) if not len(analysis.articles_of(data))
+        return style.empty(title, style.no_records(data) if not table.attrs["records"]
                            else f"No {style.what(row)} has {min_records:,} records or more")  # fmt: skip
     rows = list(table[row].cat.categories)
     cols = list(table[col].cat.categories)
