@@ -159,7 +159,7 @@ def kwic(
     bad = [f for f in chosen if f not in SEARCHED]
     if bad or not chosen:
         raise ValueError(f"fields={fields!r}: use one or both of {list(SEARCHED)}")
-    articles = articles_of(data)
+    articles = articles_of(data, call="newsnb.kwic")
     require(articles, *SEARCHED)
     terms = parse_query(query)
     if index is None or index.articles is not articles:

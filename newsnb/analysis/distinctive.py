@@ -387,7 +387,7 @@ def terms(
     >>> bool((top.groupby("topic", observed=True)["z"].apply(lambda z: z.is_monotonic_decreasing)).all())
     True
     """
-    articles = articles_of(data)
+    articles = articles_of(data, call="newsnb.terms")
     min_count = check_count(min_count, "min_count", what="uses of a term in the whole corpus")
     top = check_count(top, "top", what="terms per group", optional=True)
     if isinstance(prior, bool) or not isinstance(prior, (int, float)) or not prior > 0:

@@ -33,7 +33,7 @@ def histogram(data: Data, column: str = "quality", bins: int = 30) -> pd.DataFra
     1     4      7      0
     2     7     10      1
     """
-    articles = articles_of(data)
+    articles = articles_of(data, call="newsnb.histogram")
     require(articles, column)
     values = articles[column]
     if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):

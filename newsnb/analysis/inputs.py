@@ -10,8 +10,6 @@ plug-in engine (Dask: see :mod:`newsnb.analysis.engines`).
 
 from __future__ import annotations
 
-import sys
-from types import FrameType
 from typing import Any, Protocol, TypeAlias
 
 import numpy as np
@@ -148,9 +146,8 @@ def articles_table(data: Data) -> Articles:
 def articles_of(data: Data, call: str | None = None) -> pd.DataFrame:
     """The articles table of ``data``, in this process (a Corpus's, or the frame itself).
 
-    Raises ``TypeError`` for an engine's data, naming ``call`` (by default the
-    public function of :mod:`newsnb.analysis` that asks) and saying how to bring
-    the records here.
+    Raises ``TypeError`` for an engine's data, naming ``call`` (the public
+    function that asks) and saying how to bring the records here.
 
     Examples
     --------
@@ -164,19 +161,10 @@ def articles_of(data: Data, call: str | None = None) -> pd.DataFrame:
         return data
     engine = engine_for(data)
     if engine is not None:
-        call = call or _caller(sys._getframe(1))
         raise TypeError(
             f"{call}() on a {engine.name} corpus: {engine.in_memory}" if call else engine.in_memory
         )
     raise _not_data(data)
-
-
-def _caller(frame: FrameType) -> str | None:
-    """The analysis function that called :func:`articles_of` (``None`` if not a public one)."""
-    name = frame.f_code.co_name
-    module = str(frame.f_globals.get("__name__", ""))
-    public = module.startswith("newsnb.analysis.") and not name.startswith("_")
-    return f"newsnb.{name}" if public else None
 
 
 def _not_data(data: object) -> TypeError:

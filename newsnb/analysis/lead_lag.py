@@ -73,7 +73,7 @@ def lead_lag(
     if isinstance(min_providers, bool) or not isinstance(min_providers, int) or min_providers < 1:
         raise ValueError(f"min_providers must be an integer of at least 1, not {min_providers!r}")
     data = as_data(data)
-    articles = articles_of(data)
+    articles = articles_of(data, call="newsnb.lead_lag")
     require(articles, "provider_name", "published_at")
     if stories is None:
         stories = find_stories(data)

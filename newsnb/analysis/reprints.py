@@ -303,7 +303,7 @@ def _pairs(
     names = _check(threshold, fields, shingle, num_perm)
     apart = _window(window)
     _datasketch()  # before any work: say what to install
-    articles = articles_of(as_data(data))
+    articles = articles_of(as_data(data), call="newsnb.reprints")
     require(articles, *names)
     hashes, offsets = shingle_hashes(_text_of(articles, names), shingle)
     rows = np.flatnonzero(np.diff(offsets) > 0)
@@ -355,7 +355,7 @@ def _pairs_datasketch(
     the two); a Python loop over records, so only for checking.
     """
     datasketch = _datasketch()
-    articles = articles_of(as_data(data))
+    articles = articles_of(as_data(data), call="newsnb.reprints")
     hashes, offsets = shingle_hashes(
         _text_of(articles, _check(threshold, fields, shingle, num_perm)), shingle
     )
@@ -496,7 +496,7 @@ def reprints(
     """
     if isinstance(min_size, bool) or not isinstance(min_size, int) or min_size < 2:
         raise ValueError(f"min_size must be an integer of at least 2, not {min_size!r}")
-    articles = articles_of(as_data(data))
+    articles = articles_of(as_data(data), call="newsnb.reprints")
     require(articles, "title", "provider_name", "published_at")
     label, similarity = reprint_labels(
         data, threshold, fields, shingle=shingle, num_perm=num_perm, window=window

@@ -323,7 +323,7 @@ def stories(
     (2, ['Daily', 'Wire'], ['b', 'a'], ['title'])
     """
     data = as_data(data)
-    articles = articles_of(data)
+    articles = articles_of(data, call="newsnb.stories")
     require(articles, "title", "provider_name", "published_at")
     n = len(articles)
     window = None if title_window is None else pd.Timedelta(title_window)
