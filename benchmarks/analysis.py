@@ -3,6 +3,11 @@ the text analyses, under 1 s each).
 
     .venv/bin/python benchmarks/analysis.py [--records 100000] [--runs 5] [--folder DIR] [--only text]
     .venv/bin/python benchmarks/analysis.py --only dask [--partitions 50]
+    .venv/bin/python benchmarks/analysis.py --only tokenizer
+
+``--only tokenizer`` times the tokenizer's two paths side by side on the titles and
+excerpts (the byte rules with Arrow's Unicode kernels for the other texts, against the
+Unicode kernels on every text), checks they give the same words, and prints the ratio.
 
 ``--only dask`` times attention and mix on the corpus and on the same articles as a
 Dask DataFrame already in memory (``--partitions`` partitions, each with its own
@@ -29,8 +34,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+
 import newsnb
 from newsnb import analysis, charts
+from newsnb.schema import arrow_text
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "corpora" / "powerapps-news"
@@ -152,13 +161,42 @@ def measure(function: Callable[[], Any], runs: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
+def compare_tokenizer(data: newsnb.Corpus, runs: int) -> None:
+    from newsnb.analysis import tokens
+
+    texts = pa.concat_arrays([arrow_text(data.articles[f]) for f in ("title", "excerpt")])
+    strings = tokens._strings(texts)
+
+    def unicode_only() -> tuple[Any, Any]:  # the Unicode kernels on every text
+        rows, words = tokens._byte_words(
+            tokens._Bytes.of(tokens._spelled(strings)), np.ones(len(strings), dtype=bool)
+        )
+        return rows, words
+
+    fast, plain = tokens.word_table(strings), unicode_only()
+    same = (fast[0] == plain[0]).all() and fast[1].equals(plain[1])
+    share = tokens._plain(tokens._Bytes.of(strings)).mean()
+    print(
+        f"{len(strings):,} texts, {len(fast[0]):,} words; {share:.1%} of the texts take the byte rules; same words: {same}"
+    )
+    print(f"{'path':48} {'wall (median)':>14} {'CPU (median)':>13}")
+    results = {}
+    for name, function in {"word_table (byte rules + Unicode kernels)": lambda: tokens.word_table(strings),
+                           "Unicode kernels on every text": unicode_only}.items():  # fmt: skip
+        results[name] = measure(function, runs)
+        wall, cpu = results[name]
+        print(f"{name:48} {wall * 1000:11.1f} ms {cpu * 1000:10.1f} ms")
+    (_, fast_cpu), (_, plain_cpu) = results.values()
+    print(f"CPU ratio, Unicode kernels / byte rules: {plain_cpu / fast_cpu:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--folder", type=Path, help="load records already written here")
     parser.add_argument(
-        "--only", choices=["coverage", "text", "dask"], help="time one group of calls"
+        "--only", choices=["coverage", "text", "dask", "tokenizer"], help="time one group of calls"
     )
     parser.add_argument("--partitions", type=int, default=50, help="Dask partitions (--only dask)")
     args = parser.parse_args()
@@ -170,6 +208,9 @@ def main() -> None:
     print(
         f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
     )
+    if args.only == "tokenizer":
+        compare_tokenizer(data, args.runs)
+        return
     if args.only == "dask":
         compare_dask(data, args.partitions, args.runs)
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
