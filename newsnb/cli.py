@@ -432,10 +432,9 @@ def _report(args: argparse.Namespace) -> int:
         corpus = _load(args)
         status = _account(args, corpus)
     criteria, kept = _criteria(corpus, args)
+    # a folder's report is titled by the folder's own name (newsnb.report's default)
     title = args.title or (
-        f"newsnb sample corpus ({args.sample:,} records)"
-        if args.sample
-        else f"Coverage of {args.path}"
+        f"newsnb sample corpus ({args.sample:,} records)" if args.sample else None
     )
     try:
         written = newsnb.report(

@@ -180,6 +180,16 @@ def test_report_of_the_real_corpus_with_filters(
 # -- in-process: the same code, without interpreter start-ups --------------------------
 
 
+def test_report_title_names_the_folder_never_its_path(
+    real_dir: Path, tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", str(real_dir.resolve()), "-o", str(out), "-q", "--cdn"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert f"<title>Coverage of {real_dir.resolve().name}</title>" in page
+    assert str(real_dir.resolve()) not in page
+
+
 def test_info_counts_errors_and_lists_the_first(broken_dir: Path, capsys) -> None:
     assert main(["info", str(broken_dir), "--json", "--errors", "1"]) == 0
     facts = json.loads(capsys.readouterr().out)
