@@ -1,7 +1,7 @@
 """Precision and recall of ``newsnb.reprints`` on planted reprints, its speed and memory.
 
     .venv/bin/python benchmarks/reprints.py [--records 100000] [--share 0.1] [--runs 3]
-                                            [--grid-records 20000]
+                                            [--grid-records 20000] [--report]
 
 The corpus is ``newsnb.sample(records, reprints=share)`` (written once under
 benchmarks/data and loaded); its ground truth is ``newsnb.synthetic.reprint_truth``
@@ -23,6 +23,14 @@ one story.  Prints:
    text stories (target: under 1 s);
 4. that the fast path finds the same pairs as datasketch's own MinHash and
    MinHashLSH, record by record (on 3,000 records).
+
+``--report`` prints only this instead:
+
+5. the median wall and CPU time of ``--runs`` whole HTML reports
+   (``newsnb.report_html``) of ``newsnb.sample(records, seed=0)``, and what
+   its reprint clusters and text stories take: the report finds the clusters
+   once (``stories(corpus, text=clusters)``) where ``stories(corpus,
+   text=True)`` would find them again.
 """
 
 from __future__ import annotations
@@ -145,8 +153,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--grid-only", action="store_true", help="stop after part 2")
     parser.add_argument("--speed-only", action="store_true", help="parts 3 and 4 only")
+    parser.add_argument("--report", action="store_true", help="part 5 only: the HTML report")
     args = parser.parse_args()
     print(machine())
+    if args.report:
+        report(args)
+        return
     print(f"defaults: threshold={THRESHOLD}, shingle={SHINGLE}, num_perm={NUM_PERM}")
 
     if not args.speed_only:
@@ -223,6 +235,23 @@ def speed(args: argparse.Namespace) -> None:
     print(
         f"\n4. fast path vs datasketch record by record, 3,000 records: {len(plain):,} pairs, same: {same}"
     )
+    print(f"   load average at the end {os.getloadavg()[0]:.1f}")
+
+
+def report(args: argparse.Namespace) -> None:
+    from newsnb.viz.reporting import report_html
+
+    corpus = newsnb.sample(args.records, seed=0, progress=False)
+    print(f"\n5. the HTML report of newsnb.sample({args.records:,}, seed=0), {args.runs} runs")
+    wall, cpu = timed(lambda: report_html(corpus), args.runs)
+    print(f"   report_html: median wall {wall:.2f} s, CPU {cpu:.2f} s")
+    wall, cpu = timed(lambda: newsnb.reprints(corpus), args.runs)
+    print(f"   of which reprints: median wall {wall:.2f} s, CPU {cpu:.2f} s")
+    clusters = newsnb.reprints(corpus)
+    wall, cpu = timed(lambda: newsnb.stories(corpus, text=clusters), args.runs)
+    print(f"   stories(text=clusters): median wall {wall:.2f} s, CPU {cpu:.2f} s")
+    wall, cpu = timed(lambda: newsnb.stories(corpus, text=True), args.runs)
+    print(f"   stories(text=True), finding them again: median wall {wall:.2f} s, CPU {cpu:.2f} s")
     print(f"   load average at the end {os.getloadavg()[0]:.1f}")
 
 

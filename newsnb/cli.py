@@ -1,8 +1,8 @@
-"""The ``newsnb`` command: ``info``, ``report``, ``convert`` and ``sample``.
+"""The ``newsnb`` command: ``info``, ``report``, ``convert``, ``sample`` and ``reprints``.
 
-Run ``newsnb --help`` or ``newsnb SUBCOMMAND --help``.  The command is a thin
-shell: it parses options, loads the corpus with :func:`newsnb.load`, and calls
-the library (:func:`newsnb.report`, :func:`newsnb.write_sample`, pandas writers).
+Run ``newsnb --help`` or ``newsnb SUBCOMMAND --help``.  A thin shell: it parses options, loads
+the corpus with :func:`newsnb.load` and calls the library (:func:`newsnb.report`,
+:func:`newsnb.write_sample`, pandas writers; ``reprints``: :mod:`newsnb.cli_reprints`).
 
 Exit codes
 ----------
@@ -12,9 +12,8 @@ Exit codes
     ``--strict`` was given and some files could not be read (the command still
     did its work; the errors are printed on stderr).
 2
-    Usage error: a bad option, a path that names nothing, no records to work on,
-    an output that cannot be written.  The message on stderr names the path and
-    the fix.
+    Usage error: a bad option, a path that names nothing, no records to work on, an
+    output that cannot be written, a missing extra.  The message on stderr says the fix.
 """
 
 from __future__ import annotations
@@ -157,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``newsnb`` command (every subcommand has ``--help``)."""
     parser = argparse.ArgumentParser(
         prog="newsnb",
-        description="Explore corpora of news records: summarise, report, convert, sample.",
+        description="Explore corpora of news records: summarise, report, convert, sample, reprints.",
         epilog="Exit status: 0 success, 1 files could not be read and --strict was given, "
         "2 usage error. Run 'newsnb COMMAND --help' for a command's options.",
     )
@@ -243,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sample.add_argument("-q", "--quiet", action="store_true", help="no status message")
     sample.set_defaults(run=_sample)
+    from newsnb import cli_reprints  # its own module, which imports this one's helpers
+
+    cli_reprints.add_command(commands)
     return parser
 
 
@@ -430,10 +432,9 @@ def _report(args: argparse.Namespace) -> int:
         corpus = _load(args)
         status = _account(args, corpus)
     criteria, kept = _criteria(corpus, args)
+    # a folder's report is titled by the folder's own name (newsnb.report's default)
     title = args.title or (
-        f"newsnb sample corpus ({args.sample:,} records)"
-        if args.sample
-        else f"Coverage of {args.path}"
+        f"newsnb sample corpus ({args.sample:,} records)" if args.sample else None
     )
     try:
         written = newsnb.report(

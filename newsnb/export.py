@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from newsnb.corpus import HIDDEN_FIELDS
 from newsnb.io.codec import decode_json, encode_json
@@ -110,8 +111,8 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], fmt: str | No
     try:
         if fmt == "parquet":
             out = frame.copy()
-            for column in _object_columns(out):
-                if column == "topics":
+            for column in _object_columns(out, lists=True):
+                if column == "topics" or _listed(out[column]):  # lists of strings
                     lists = [_text_list(v) for v in out[column]]
                     out[column] = pd.Series(lists, index=out.index, dtype=object)
                 else:  # dicts of any shape: pyarrow cannot type them all
@@ -119,7 +120,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str], fmt: str | No
             out.to_parquet(tmp, index=False)
         elif fmt == "csv":
             out = frame.copy()
-            for column in _object_columns(out):
+            for column in _object_columns(out, lists=True):
                 out[column] = _json_column(out[column])
             for column in _time_columns(out):
                 out[column] = _iso_column(out[column])
@@ -160,8 +161,17 @@ def _text_list(value: Any) -> list[str] | None:
     return [str(v) for v in value]
 
 
-def _object_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if frame[c].dtype == object]
+def _object_columns(frame: pd.DataFrame, *, lists: bool = False) -> list[str]:
+    """Columns of Python objects, and with ``lists`` the Arrow list columns too (those
+    of :func:`newsnb.stories` and :func:`newsnb.reprints`)."""
+    return [c for c in frame.columns if frame[c].dtype == object or (lists and _listed(frame[c]))]
+
+
+def _listed(values: pd.Series) -> bool:
+    dtype = values.dtype
+    return isinstance(dtype, pd.ArrowDtype) and (
+        pa.types.is_list(dtype.pyarrow_dtype) or pa.types.is_large_list(dtype.pyarrow_dtype)
+    )
 
 
 def _time_columns(frame: pd.DataFrame) -> list[str]:
@@ -198,7 +208,7 @@ def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
             values = _iso_column(values)
         if name == "extra":
             columns[name] = [None if v is None else json.loads(encode_json(v)) for v in values]
-        elif values.dtype == object:
+        elif values.dtype == object or _listed(values):
             columns[name] = [v.tolist() if hasattr(v, "tolist") else v for v in values]
         else:
             # NA -> None and numpy scalars -> Python ones in one pass

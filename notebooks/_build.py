@@ -743,50 +743,70 @@ def timing_cells() -> list[Cell]:
 
 **How many records are copies of one wire story, even under a local headline?**
 `newsnb.reprints` groups records whose title and excerpt are near-duplicates
-(MinHash over runs of three words; it needs the `newsnb[reprints]` extra, which
-Binder has).  This sample plants such reprints (`reprints=0.1`: about one article
-in ten is run again by other providers under a headline of their own, lightly
-edited), so there is something to find.
+(MinHash over runs of three words).  This sample plants such reprints
+(`reprints=0.1`: about one article in ten is run again by other providers under a
+headline of their own, lightly edited), so there is something to find.  Finding
+them needs the `newsnb[reprints]` extra (datasketch), which Binder has; the next
+cell checks for it and says how to install it if it is missing.
 """),
         code("""
+import importlib.util
+
 import newsnb
 from newsnb import charts
 
 planted = newsnb.sample(20_000, reprints=0.1)
-clusters = newsnb.reprints(planted)
-copies = int(clusters["size"].sum()) - len(clusters)
-print(f"{len(clusters):,} clusters; {copies:,} records ({copies / len(planted):.1%}) are copies")
-clusters.head()
+has_reprints = importlib.util.find_spec("datasketch") is not None  # the newsnb[reprints] extra
+if not has_reprints:
+    print('Finding reprints needs the newsnb[reprints] extra: pip install "newsnb[reprints]",\\n'
+          "then restart the kernel.  Until then the reprint cells below show nothing, and\\n"
+          "'Who breaks the news' uses the stories linked by URL and title only.")
+"""),
+        md("""
+**How many clusters of copies are there?**  One row per cluster, largest first:
+its records (oldest first), their providers, dates and how similar the texts are.
+"""),
+        code("""
+if has_reprints:
+    clusters = newsnb.reprints(planted)
+    copies = int(clusters["size"].sum()) - len(clusters)
+    print(f"{len(clusters):,} clusters; {copies:,} records ({copies / len(planted):.1%}) are copies")
+    display(clusters.head())
 """),
         md("""
 **What does a reprint look like beside its original?**  The records of the largest
 cluster, oldest first: the headlines differ, the text hardly does.
 """),
         code("""
-planted.articles.loc[clusters["records"].iloc[0], ["provider_name", "published_at", "title", "excerpt"]]
+if has_reprints:
+    display(planted.articles.loc[clusters["records"].iloc[0], ["provider_name", "published_at", "title", "excerpt"]])
 """),
         md("""
 **Which clusters are largest, and who ran them?**  Hover a bar for its providers,
 dates and how similar the texts are.
 """),
         code("""
-charts.reprints(planted, top=10)
+if has_reprints:
+    display(charts.reprints(planted, top=10))
 """),
         md("""
-**How many copies do the URL and title links miss?**  `stories(..., text=True)` adds
-a link per reprint cluster to the stories' URL and title links.
+**How many copies do the URL and title links miss?**  `stories(..., text=clusters)`
+adds a link per reprint cluster found above to the stories' URL and title links
+(`text=True` would find the clusters again itself).
 """),
         code("""
 plain = newsnb.stories(planted)
-with_text = newsnb.stories(planted, text=True)
-print(f"records in stories: {int(plain['size'].sum()):,} by URL and title, "
-      f"{int(with_text['size'].sum()):,} with reprints found by their text")
+with_text = newsnb.stories(planted, text=clusters) if has_reprints else plain
+print(f"records in stories: {int(plain['size'].sum()):,} by URL and title")
+if has_reprints:
+    print(f"records in stories: {int(with_text['size'].sum()):,} with reprints found by their text")
 """),
         md("""
 ## Who breaks the news
 
 **Which outlets report a story first, and how far behind are the others?**
-`newsnb.lead_lag` takes the stories (here with their reprints) and gives, per
+`newsnb.lead_lag` takes the stories (here with their reprints, if the extra is
+installed) and gives, per
 provider, the stories it covered, those it reported first, and its median and
 90th-percentile lag behind each story's first report, in hours.
 """),

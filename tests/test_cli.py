@@ -62,7 +62,7 @@ def broken_dir(tmp_path: Path, real_dir: Path) -> Path:
 def test_script_and_module_show_help_for_every_subcommand() -> None:
     top = run("--help", script=True)
     assert top.returncode == 0, top.stderr
-    for command in ("info", "report", "convert", "sample"):
+    for command in ("info", "report", "convert", "sample", "reprints"):
         assert command in top.stdout
         sub = run(command, "--help")
         assert sub.returncode == 0, sub.stderr
@@ -178,6 +178,16 @@ def test_report_of_the_real_corpus_with_filters(
 
 
 # -- in-process: the same code, without interpreter start-ups --------------------------
+
+
+def test_report_title_names_the_folder_never_its_path(
+    real_dir: Path, tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", str(real_dir.resolve()), "-o", str(out), "-q", "--cdn"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert f"<title>Coverage of {real_dir.resolve().name}</title>" in page
+    assert str(real_dir.resolve()) not in page
 
 
 def test_info_counts_errors_and_lists_the_first(broken_dir: Path, capsys) -> None:
@@ -389,3 +399,98 @@ def test_report_of_a_sample_needs_no_files(tmp_path: Path, capsys) -> None:
     assert "All 300 records (newest first)." in page
     assert page.count("<tr><td>") >= 300  # the records table (and the other tables)
     assert capsys.readouterr().err.startswith(f"wrote {out} (")
+
+
+# -- reprints ----------------------------------------------------------------------
+
+WIRE = (
+    "The city council of Zürich voted on Tuesday to approve a budget of 4 million francs "
+    "for new schools, after a debate that lasted more than six hours"
+)
+
+
+@pytest.fixture()
+def reprints_dir(tmp_path: Path) -> Path:
+    """Three copies of one wire text under other headlines, and an unrelated record."""
+    folder = tmp_path / "reprints"
+    folder.mkdir()
+    rows = [  # file, title, excerpt, provider, time
+        ("a.md", "Council approves the budget", WIRE, "Wire", "2024-03-05T09:00:00Z"),
+        ("b.md", "Local schools win big", WIRE + ".", "Daily", "2024-03-05T12:00:00Z"),
+        ("c.md", "Budget passes \u001b[2J after six hours", WIRE, "Herald", "2024-03-04T08:00:00Z"),
+        (
+            "d.md",
+            "Red pandas at the zoo",
+            "Two red panda cubs were born at the zoo this week and keepers say both are doing well",
+            "Wire",
+            "2024-03-05T10:00:00Z",
+        ),
+    ]
+    for name, title, excerpt, provider, when in rows:
+        (folder / name).write_text(
+            f"---\ntitle: {json.dumps(title)}\nexcerpt: {json.dumps(excerpt)}\n"
+            f"publishedDateTime: {when}\nprovider:\n  name: {provider}\n---\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def test_reprints_prints_the_clusters(reprints_dir: Path, capsys) -> None:
+    pytest.importorskip("datasketch", reason="the reprints extra is installed by make test")
+    assert main(["reprints", str(reprints_dir), "-q"]) == 0
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed
+    lines = printed.splitlines()
+    assert lines[0] == "1 cluster of near-duplicate records: 3 of the 4 records, 2 of them copies"
+    assert lines[1].startswith("cluster  records  providers  first")
+    # one cluster of 3 records from 3 providers, first on 4 March; the earliest title is
+    # Herald's, whose escape sequence reaches the terminal only as text
+    assert lines[2].split()[:4] == ["1", "3", "3", "2024-03-04"]
+    assert lines[2].endswith("Budget passes \\u001b[2J after six hours")
+    assert len(lines) == 3
+    assert main(["reprints", str(reprints_dir), "-q", "--min-size", "4"]) == 0
+    assert capsys.readouterr().out.startswith("0 clusters of near-duplicate records: 0 of the 4")
+
+
+def test_reprints_writes_every_cluster(reprints_dir: Path, tmp_path: Path, capsys) -> None:
+    pytest.importorskip("datasketch", reason="the reprints extra is installed by make test")
+    expected = ["c.md", "a.md", "b.md"]  # oldest first
+    out = tmp_path / "r.csv"
+    assert main(["reprints", str(reprints_dir), "-o", str(out)]) == 0
+    assert capsys.readouterr().err.startswith(f"wrote {out} (1 cluster of near-duplicate")
+    table = pd.read_csv(out)
+    assert json.loads(table["records"][0]) == expected
+    assert json.loads(table["providers"][0]) == ["Herald", "Wire", "Daily"]
+    assert table["first_seen"][0] == "2024-03-04T08:00:00Z"
+    assert main(["reprints", str(reprints_dir), "-o", str(tmp_path / "r.jsonl"), "-q"]) == 0
+    row = json.loads((tmp_path / "r.jsonl").read_text(encoding="utf-8"))
+    assert row["records"] == expected and row["size"] == 3
+    assert main(["reprints", str(reprints_dir), "-o", str(tmp_path / "r.parquet"), "-q"]) == 0
+    assert list(pd.read_parquet(tmp_path / "r.parquet")["records"][0]) == expected
+    # --window 6h: Herald's copy, a day before the others, is linked to neither
+    assert main(["reprints", str(reprints_dir), "-o", str(out), "-q", "--window", "6h"]) == 0
+    assert json.loads(pd.read_csv(out)["records"][0]) == ["a.md", "b.md"]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--threshold", "1.5"], "threshold must be above 0 and at most 1"),
+        (["--window", "soon"], "window='soon' is not a time span"),
+        (["-o", "r.txt"], "end the name with .parquet, .csv or .jsonl"),
+    ],
+)
+def test_reprints_usage_errors(args, needle, reprints_dir: Path, capsys) -> None:
+    pytest.importorskip("datasketch", reason="the reprints extra is installed by make test")
+    assert main(["reprints", str(reprints_dir), "-q", *args]) == 2
+    assert needle in capsys.readouterr().err
+
+
+def test_reprints_without_the_extra_says_what_to_install(
+    reprints_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setitem(sys.modules, "datasketch", None)  # import datasketch now fails
+    assert main(["reprints", str(reprints_dir), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newsnb reprints: error: finding reprints by their text needs")
+    assert 'pip install "newsnb[reprints]"' in err

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("viz", ("newsnb.viz",)),
     ("dask", ("newsnb.dask",)),
     ("app", ("newsnb.app",)),
-    ("cli", ("newsnb.cli", "newsnb.__main__")),
+    ("cli", ("newsnb.cli", "newsnb.cli_reprints", "newsnb.__main__")),
 ]
 LEVEL = {"base": 0, "io": 1, "analysis": 2, "viz": 3, "dask": 3, "app": 4, "cli": 5}
 

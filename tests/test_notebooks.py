@@ -62,7 +62,10 @@ def executed() -> dict[str, nbformat.NotebookNode]:
     return {}
 
 
-def run(name: str, cache: dict[str, nbformat.NotebookNode]) -> nbformat.NotebookNode:
+def run(
+    name: str, cache: dict[str, nbformat.NotebookNode], env: dict[str, str] | None = None
+) -> nbformat.NotebookNode:
+    """``name`` executed on a fresh kernel (with the environment ``env``, by default this one)."""
     if name not in cache:
         notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
         client = NotebookClient(
@@ -73,7 +76,7 @@ def run(name: str, cache: dict[str, nbformat.NotebookNode]) -> nbformat.Notebook
         )
         before = _listing(NOTEBOOKS)
         try:
-            client.execute()
+            client.execute(**({"env": env} if env is not None else {}))
         except CellExecutionError as exc:
             plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # tracebacks come coloured
             pytest.fail(f"{name}: a cell failed on a fresh kernel:\n{plain}")
@@ -142,6 +145,53 @@ def test_quickstart_opens_an_explorer_on_the_sample_and_on_your_folder(
 ) -> None:
     models = widget_models(run("01-quickstart.ipynb", executed))
     assert len(explorers(models)) == 2
+
+
+TEXT_NOTEBOOK = "05-text-and-timing.ipynb"
+#: A sitecustomize.py that makes ``import datasketch`` fail in the kernel as if it were
+#: not installed (importlib.util.find_spec then finds nothing either).
+HIDE_DATASKETCH = 'import sys\n\nsys.modules["datasketch"] = None\n'
+
+
+def cell_text(notebook: nbformat.NotebookNode, marker: str) -> str:
+    """What the code cell whose source holds ``marker`` printed and displayed (plain text)."""
+    (cell,) = [c for c in notebook.cells if c.cell_type == "code" and marker in c.source]
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(str(output.data.get("text/plain", "")) + " " + " ".join(output.data))
+    return "\n".join(parts)
+
+
+def test_text_notebook_finds_reprints_with_the_extra(
+    executed: dict[str, nbformat.NotebookNode],
+) -> None:
+    pytest.importorskip("datasketch", reason="the reprints extra is installed by make test")
+    notebook = run(TEXT_NOTEBOOK, executed)
+    assert "pip install" not in cell_text(notebook, "has_reprints = ")  # nothing to say
+    assert "clusters; " in cell_text(notebook, "clusters = newsnb.reprints(planted)")
+    assert "application/vnd.plotly.v1+json" in cell_text(notebook, "charts.reprints(planted")
+    assert "with reprints found by their text" in cell_text(notebook, "with_text = ")
+
+
+def test_text_notebook_runs_to_the_end_without_the_extra(tmp_path: Path) -> None:
+    (tmp_path / "sitecustomize.py").write_text(HIDE_DATASKETCH)
+    path = os.pathsep.join(p for p in (str(tmp_path), os.environ.get("PYTHONPATH")) if p)
+    notebook = run(TEXT_NOTEBOOK, {}, env={**os.environ, "PYTHONPATH": path})
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(cell.execution_count is not None for cell in code)
+    assert not [o for cell in code for o in cell.outputs if o.output_type == "error"]
+    # the check says what to install, and the reprint cells show nothing
+    assert 'pip install "newsnb[reprints]"' in cell_text(notebook, "has_reprints = ")
+    for marker in ("newsnb.reprints(planted)", 'clusters["records"]', "charts.reprints("):
+        assert cell_text(notebook, marker) == "", marker
+    stories = cell_text(notebook, "with_text = ")
+    assert "by URL and title" in stories and "found by their text" not in stories
+    # who breaks the news still has its table and its chart, from the URL and title stories
+    assert "share_first" in cell_text(notebook, "leaders = newsnb.lead_lag")
+    assert "application/vnd.plotly.v1+json" in cell_text(notebook, "charts.lead_lag(")
 
 
 # -- the notebooks as committed --------------------------------------------------------------

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import importlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -352,6 +354,24 @@ def test_the_reprints_and_lead_lag_sections(tmp_path: Path) -> None:
         f"<tr><td>{html.escape(row['provider'])}</td><td>{row['stories']:,}</td>"
         f"<td>{row['first']:,}</td><td>{row['share_first']:.0%}</td>"
     ) in timing
+
+
+def test_the_report_computes_the_minhash_signatures_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the module (newsnb.analysis.reprints is also the name of its function)
+    module = importlib.import_module("newsnb.analysis.reprints")
+    calls: list[int] = []
+    real = module.signatures
+
+    def counted(hashes: Any, offsets: Any, num_perm: int) -> Any:
+        calls.append(len(offsets) - 1)
+        return real(hashes, offsets, num_perm)
+
+    monkeypatch.setattr(module, "signatures", counted)
+    corpus = newsnb.sample(800, seed=5, reprints=0.15, progress=False)
+    page = report_html(corpus, top=5, max_rows=10)
+    # one pass over the 800 records, for the reprints section and the lead/lag stories both
+    assert calls == [800]
+    assert "linked by URL, title and near-duplicate text" in page
 
 
 def test_without_the_reprints_extra_the_report_says_what_to_install(

@@ -330,6 +330,71 @@ def test_stories_with_text_on_the_sample_hold_more_copies(planted: newsnb.Corpus
     assert storied(newsnb.stories(planted, text=True)) > 2 * storied(newsnb.stories(planted))
 
 
+def test_stories_given_the_reprints_found_are_the_stories_of_text_true(
+    planted: newsnb.Corpus,
+) -> None:
+    clusters = newsnb.reprints(planted)
+    assert len(clusters) > 50  # the sample has reprints to fold in
+    for transitive in (False, True):
+        expected = newsnb.stories(planted, text=True, transitive=transitive)  # found again
+        shared = newsnb.stories(planted, text=clusters, transitive=transitive)
+        pd.testing.assert_frame_equal(shared, expected)
+    # and on a filtered articles frame, with the clusters found in that frame
+    half = planted.articles.iloc[::2]
+    pd.testing.assert_frame_equal(
+        newsnb.stories(half, text=newsnb.reprints(half)), newsnb.stories(half, text=True)
+    )
+
+
+def test_stories_link_the_clusters_they_are_given_without_datasketch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    title = "Zürich council approves a 4 million budget for schools"
+    frame = articles(
+        [
+            ("wire", title, WIRE_TEXT, "Wire", "2024-03-05T09:00:00Z"),
+            ("daily", title + "!", WIRE_TEXT, "Daily", "2024-03-05T12:00:00Z"),
+            ("local", "Local: schools win big", WIRE_TEXT, "Local", "2024-03-06T08:00:00Z"),
+            ("zoo", "Red panda cubs at the zoo", ZOO_TEXT, "Wire", "2024-03-05T10:00:00Z"),
+            ("park", "Pandas: two cubs", ZOO_TEXT, "Park", "2024-03-05T11:00:00Z"),
+        ]
+    )
+    monkeypatch.setitem(sys.modules, "datasketch", None)  # nothing is found again
+    # hand-made clusters: the links are exactly these, whatever the texts say
+    given = pd.DataFrame({"records": [["local", "daily"], ["park", "zoo"]]})
+    found = newsnb.stories(frame, text=given)
+    # daily and local by their text (ranked before daily's title, which wire alone keeps),
+    # zoo and park by theirs
+    assert found["records"].tolist() == [["zoo", "park"], ["daily", "local"]]  # earliest first
+    assert found["via"].tolist() == [["text"], ["text"]]
+    # a cluster of one record links nothing: wire keeps its title story with daily
+    alone = newsnb.stories(frame, text=pd.DataFrame({"records": [["wire"]]}))
+    assert alone["records"].tolist() == [["wire", "daily"]]
+    # no clusters: the stories by title alone
+    assert newsnb.stories(frame, text=given.iloc[:0])["records"].tolist() == [["wire", "daily"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("yes", "text must be True, False or a frame of clusters"),
+        (pd.DataFrame({"ids": [["a"]]}), r"not a frame with the columns \['ids'\]"),
+        (pd.DataFrame({"records": [["a", "nowhere"]]}), "1 article id.* e.g. 'nowhere'"),
+        (pd.DataFrame({"records": [["a", "b"], ["b", "c"]]}), "a record is in two clusters"),
+    ],
+)
+def test_stories_reject_a_text_argument_that_is_not_clusters(text: object, message: str) -> None:
+    frame = articles(
+        [
+            ("a", "One title for the test", WIRE_TEXT, "W", "2024-01-01"),
+            ("b", "Another title for the test", WIRE_TEXT, "X", "2024-01-01"),
+            ("c", "A third title for the test", WIRE_TEXT, "Y", "2024-01-01"),
+        ]
+    )
+    with pytest.raises(ValueError, match=message):
+        newsnb.stories(frame, text=text)  # type: ignore[arg-type]
+
+
 def test_shingle_hashes_are_the_tokenizers_shingles(planted: newsnb.Corpus) -> None:
     from newsnb.analysis import tokens
 

@@ -10,11 +10,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newsnb.analysis.inputs import category_codes
 from newsnb.schema import arrow_text
 
-__all__ = ["arrow_lists", "cluster_frame"]
+__all__ = ["arrow_lists", "cluster_frame", "cluster_rows"]
 
 
 def cluster_frame(
@@ -86,6 +87,46 @@ def cluster_frame(
     )
     out.insert(0, "story", np.arange(1, len(out) + 1, dtype="int64"))
     return out.reset_index(drop=True)
+
+
+def cluster_rows(
+    articles: pd.DataFrame, clusters: object, name: str, valid: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The records of a frame of clusters: each one's cluster (position in the frame) and row.
+
+    ``clusters`` is a frame with a ``records`` column of article ids (what
+    :func:`cluster_frame` makes), given as the argument ``name`` (``valid``
+    says what that argument accepts, for the error).  The list column is
+    flattened in Arrow, with no Python loop over records.
+
+    Raises
+    ------
+    ValueError
+        ``clusters`` has no ``records`` column, or lists an id that is not in
+        ``articles``.
+    """
+    if not isinstance(clusters, pd.DataFrame) or "records" not in clusters.columns:
+        got = (
+            f"a frame with the columns {list(clusters.columns)}"
+            if isinstance(clusters, pd.DataFrame)
+            else repr(clusters)
+        )
+        raise ValueError(f"{name} must be {valid}, not {got}")
+    lists = pa.array(
+        clusters["records"].array if len(clusters) else [], type=pa.large_list(pa.large_string())
+    )
+    cluster = np.asarray(
+        pc.list_parent_indices(lists).to_numpy(zero_copy_only=False), dtype="int64"
+    )
+    ids = pc.list_flatten(lists).to_numpy(zero_copy_only=False)
+    row = articles.index.get_indexer(pd.Index(ids, dtype=object))
+    unknown = row < 0
+    if unknown.any():
+        raise ValueError(
+            f"{int(unknown.sum())} article id(s) of the {name} frame are not in the articles, "
+            f"e.g. {ids[unknown][0]!r}; pass the corpus (or frame) it was found in"
+        )
+    return cluster, np.asarray(row, dtype="int64")
 
 
 def arrow_lists(values: pa.Array, starts: np.ndarray) -> pd.arrays.ArrowExtensionArray:

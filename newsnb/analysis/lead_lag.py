@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from newsnb.analysis.clusters import cluster_rows
 from newsnb.analysis.inputs import Data, articles_of, as_data, require
 from newsnb.analysis.syndication import stories as find_stories
 
@@ -77,24 +76,13 @@ def lead_lag(
     require(articles, "provider_name", "published_at")
     if stories is None:
         stories = find_stories(data)
-    elif not isinstance(stories, pd.DataFrame) or "records" not in stories.columns:
-        raise ValueError(
-            "stories must be a frame with a 'records' column of article ids, as "
-            "newsnb.stories(...) or newsnb.reprints(...) return"
-        )
-    # one row per (story, record): the list column flattened in Arrow
-    lists = pa.array(
-        stories["records"].array if len(stories) else [], type=pa.large_list(pa.large_string())
+    story, row = cluster_rows(
+        articles,
+        stories,
+        "stories",
+        "a frame with a 'records' column of article ids, as newsnb.stories(...) or "
+        "newsnb.reprints(...) return",
     )
-    story = np.asarray(pc.list_parent_indices(lists).to_numpy(zero_copy_only=False), dtype="int64")
-    ids = pc.list_flatten(lists).to_numpy(zero_copy_only=False)
-    row = articles.index.get_indexer(pd.Index(ids, dtype=object))
-    unknown = row < 0
-    if unknown.any():
-        raise ValueError(
-            f"{int(unknown.sum())} article id(s) of the stories are not in the articles, "
-            f"e.g. {ids[unknown][0]!r}; pass the corpus (or frame) the stories were found in"
-        )
     times = articles["published_at"].to_numpy(dtype="datetime64[us]")[row]
     frame = pd.DataFrame(
         {

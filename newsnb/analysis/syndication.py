@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsnb.analysis.clusters import arrow_lists, cluster_frame
+from newsnb.analysis.clusters import arrow_lists, cluster_frame, cluster_rows
 from newsnb.analysis.inputs import Data, articles_of, as_data, category_codes, distinct, require
 from newsnb.analysis.reprints import reprint_labels
 from newsnb.corpus import Corpus
@@ -181,17 +181,51 @@ _VIA = np.array(["text", "title", "url"], dtype=object)
 
 
 def _with_text(
-    data: Data, rec: np.ndarray, key: np.ndarray, degree: np.ndarray, kind: np.ndarray
+    data: Data,
+    articles: pd.DataFrame,
+    text: bool | pd.DataFrame,
+    links: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, ...]:
-    """The links with a key per reprint cluster (:func:`~newsnb.reprints`' defaults) added."""
-    label, _ = reprint_labels(data)
+    """The links with a key per reprint cluster added: those of ``text`` if it is a frame
+    of :func:`~newsnb.reprints`, else the clusters it finds with its defaults."""
+    rec, key, degree, kind = links
+    if isinstance(text, pd.DataFrame):
+        label = _text_labels(articles, text)
+    else:
+        label, _ = reprint_labels(data)
     held = np.flatnonzero(label >= 0)
-    n_clusters = int(label.max()) + 1 if len(held) else 0
+    held = held[np.bincount(label[held])[label[held]] >= 2]  # a cluster of one links nothing
+    # clusters numbered by their first record, whichever way they were found, so that
+    # the stories (and their order among equals) do not depend on it
+    _, first = np.unique(label[held], return_index=True)
+    number = np.full(int(label.max()) + 1 if len(held) else 0, -1, dtype="int64")
+    number[label[held][np.sort(first)]] = np.arange(len(first))
+    label = number[label[held]]
+    n_clusters = len(first)
     rec = np.concatenate([rec, held])
-    key = np.concatenate([key, label[held] + len(degree)])
-    degree = np.concatenate([degree, np.bincount(label[held], minlength=n_clusters)])
+    key = np.concatenate([key, label + len(degree)])
+    degree = np.concatenate([degree, np.bincount(label, minlength=n_clusters)])
     kind = np.concatenate([kind, np.full(n_clusters, _TEXT)])
     return rec, key, degree, kind
+
+
+def _text_labels(articles: pd.DataFrame, clusters: pd.DataFrame) -> np.ndarray:
+    """Each record's cluster in a frame of :func:`~newsnb.reprints` (-1: none)."""
+    cluster, row = cluster_rows(
+        articles,
+        clusters,
+        "text",
+        "True, False or a frame of clusters with a 'records' column, as newsnb.reprints(...) "
+        "returns",
+    )
+    label = np.full(len(articles), -1, dtype="int64")
+    label[row] = cluster
+    if len(np.unique(row)) < len(row):
+        raise ValueError(
+            "text: a record is in two clusters of the frame; pass the clusters "
+            "newsnb.reprints(...) returned"
+        )
+    return label
 
 
 def _within(codes: np.ndarray, times: np.ndarray, window: pd.Timedelta) -> np.ndarray:
@@ -248,7 +282,7 @@ def stories(
     min_title_length: int = 20,
     title_window: str | pd.Timedelta | None = "7D",
     transitive: bool = False,
-    text: bool = False,
+    text: bool | pd.DataFrame = False,
 ) -> pd.DataFrame:
     """Groups of records that report the same story.
 
@@ -277,7 +311,11 @@ def stories(
     ``text=True`` also links the records of each cluster :func:`~newsnb.reprints`
     finds with its defaults (near-duplicate title and excerpt: a reprint under a
     local headline), and ranks that link first, so a story keeps its
-    rewritten copies; it needs the ``newsnb[reprints]`` extra.
+    rewritten copies; it needs the ``newsnb[reprints]`` extra.  If you have
+    found the clusters already, pass them instead: ``text=reprints(data)``
+    gives the same stories as ``text=True`` without finding them a second time
+    (the MinHash signatures are most of the time either takes), and a frame of
+    ``reprints`` with other options links those clusters instead.
 
     URL links need the ``related`` table, so they come only with a
     :class:`~newsnb.Corpus`; given an articles DataFrame, stories are found
@@ -296,8 +334,11 @@ def stories(
         previous one within this time (``None``: any time apart).
     transitive : bool
         Follow links from record to record (connected groups).
-    text : bool
-        Link reprints found by their text too (``via`` then says ``"text"``).
+    text : bool or DataFrame
+        Link reprints found by their text too (``via`` then says ``"text"``):
+        ``True`` finds them with :func:`~newsnb.reprints`' defaults; a frame
+        that :func:`~newsnb.reprints` returned (on these records) links its
+        clusters.
 
     Returns
     -------
@@ -321,7 +362,20 @@ def stories(
     >>> story = stories(articles).iloc[0]
     >>> int(story["size"]), story["providers"], story["records"], story["via"]
     (2, ['Daily', 'Wire'], ['b', 'a'], ['title'])
+
+    Reprint clusters found already are folded in as they are (here a
+    hand-made one; usually ``text=newsnb.reprints(articles)``):
+
+    >>> found = pd.DataFrame({"records": [["b", "a", "c"]]})
+    >>> story = stories(articles, text=found).iloc[0]
+    >>> int(story["size"]), story["records"], story["via"]
+    (3, ['b', 'a', 'c'], ['text'])
     """
+    if not isinstance(text, pd.DataFrame | bool | np.bool_):
+        raise ValueError(
+            "text must be True, False or a frame of clusters as newsnb.reprints(...) returns, "
+            f"not {text!r}"
+        )
     data = as_data(data)
     articles = articles_of(data, call="newsnb.stories")
     require(articles, "title", "provider_name", "published_at")
@@ -330,8 +384,8 @@ def stories(
     rec, key, degree, kind, related_rec, related_url = _link_keys(
         data, articles, min_title_length, window
     )
-    if text:
-        rec, key, degree, kind = _with_text(data, rec, key, degree, kind)
+    if isinstance(text, pd.DataFrame) or text:
+        rec, key, degree, kind = _with_text(data, articles, text, (rec, key, degree, kind))
     if transitive:
         label = _components(n, rec, key, len(degree))
         label[np.bincount(label, minlength=n)[label] < 2] = -1

@@ -27,13 +27,16 @@ MIN_STORIES = 5
 def text_clusters(corpus: Corpus) -> tuple[pd.DataFrame | None, pd.DataFrame | None, str]:
     """The reprint clusters and the stories with them folded in, or why there are none.
 
+    The clusters are found once: the stories fold in those same clusters
+    (``stories(corpus, text=clusters)``) rather than finding them again.
     Without the ``newsnb[reprints]`` extra both are ``None`` and the reason
     says what to install.
     """
     try:
-        return analysis.reprints(corpus), analysis.stories(corpus, text=True), ""
+        clusters = analysis.reprints(corpus)
     except MissingExtraError as exc:
         return None, None, str(exc)
+    return clusters, analysis.stories(corpus, text=clusters), ""
 
 
 def reprints_section(corpus: Corpus, frame: pd.DataFrame | None, top: int, missing: str) -> str:
