@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 
 import newsnb
+from newsnb import charts
 from newsnb.analysis.reprints import (
     _pairs_datasketch,
     reprint_pairs,
@@ -411,3 +412,12 @@ def test_shingle_hashes_are_the_tokenizers_shingles(planted: newsnb.Corpus) -> N
         for text, value in zip(listed, mine, strict=True):
             assert seen.setdefault(text, value) == value  # one shingle, one hash
     assert len(set(seen.values())) == len(seen)  # and no two shingles share one here
+
+
+def test_the_stories_chart_takes_the_reprints_found(planted: newsnb.Corpus) -> None:
+    """charts.stories(text=clusters) draws the stories(text=True) bars (a frame has no truth value)."""
+    clusters = newsnb.reprints(planted)
+    shared = charts.stories(planted, text=clusters)
+    again = charts.stories(planted, text=True)
+    assert shared.data[0].y == again.data[0].y and list(shared.data[0].x) == list(again.data[0].x)
+    assert shared.layout.title.subtitle.text.startswith("Records with near-duplicate texts")

@@ -194,12 +194,14 @@ def _short(text: Any, limit: int = 70) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def stories(data: Data, top: int = 15, text: bool = False) -> go.Figure:
+def stories(data: Data, top: int = 15, text: bool | pd.DataFrame = False) -> go.Figure:
     """The largest stories: records linked by related URLs or the same title across providers.
 
     Plots :func:`newsnb.stories(data, text=text) <newsnb.analysis.stories>`
     (its first ``top`` rows): bar length is the number of records, the label
     the number of providers.  ``customdata[0]`` of each bar is the story number.
+    ``text`` is ``stories``': ``True`` finds the reprints by their text, a frame
+    :func:`newsnb.reprints` returned folds in those clusters without finding them again.
 
     Examples
     --------
@@ -216,7 +218,7 @@ def stories(data: Data, top: int = 15, text: bool = False) -> go.Figure:
     data = analysis.as_data(data)
     found = analysis.stories(data, text=text)
     subtitle = "Records listing the same related URL or each other, or with one title from several providers"
-    if text:
+    if isinstance(text, pd.DataFrame) or text is True:
         subtitle = "Records with near-duplicate texts, " + subtitle[0].lower() + subtitle[1:]
     return _cluster_bars(
         data, found, top, "Largest stories", subtitle, "No story links two records here"

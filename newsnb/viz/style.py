@@ -168,6 +168,7 @@ def empty(title: str, message: str) -> go.Figure:
 
 def records(data: Data) -> int:
     """How many records ``data`` holds, counted where they are (a Dask corpus on its cluster)."""
+
     def size(part: pd.DataFrame) -> int:
         return len(part)
 
