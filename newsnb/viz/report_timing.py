@@ -87,11 +87,13 @@ def lead_lag_section(
 ) -> str:
     """Which providers report a story first, and how far behind the first report the others are."""
     found = analysis.lead_lag(corpus, stories)
-    fig = charts.lead_lag(corpus, stories, top=max(top, 25), min_stories=MIN_STORIES)
-    chart = figure_html(fig, "lead_lag", "Who breaks the news")
-    if found.empty:
-        return chart + "<p>No story has dated records from two providers.</p>"
+    if found.empty:  # the words say it; an empty chart would add nothing
+        return "<p>No story has dated records from two providers.</p>"
     kept = found[found["stories"] >= MIN_STORIES]
+    chart = ""
+    if len(kept):
+        fig = charts.lead_lag(corpus, stories, top=max(top, 25), min_stories=MIN_STORIES)
+        chart = figure_html(fig, "lead_lag", "Who breaks the news")
     left = len(found) - len(kept)
     shown = kept.sort_values(["share_first", "stories"], ascending=False, kind="stable").head(top)
     rows = [
