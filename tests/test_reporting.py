@@ -409,3 +409,12 @@ def test_lead_lag_section_says_when_no_provider_qualifies(real_corpus: newsnb.Co
     assert qualified == 0  # what this test is about: the empty case says so in words
     assert "No provider has 5 stories or more" in timing and "The 0 providers" not in timing
     assert "plotly-graph-div" not in timing  # no empty chart beside the words
+
+
+def test_a_table_of_every_cluster_says_all(real_corpus: newsnb.Corpus) -> None:
+    """Nine clusters shown of nine read "All 9 clusters", not "The 9 largest of 9"."""
+    clusters = newsnb.reprints(real_corpus)
+    page = report_html(real_corpus, top=len(clusters) + 5, max_rows=5)
+    section = page.split('<section id="reprints">', 1)[1].split("</section>", 1)[0]
+    assert f"All {len(clusters)} clusters of records" in section and "largest of" not in section
+    assert section.count("<time>") == 2 * len(clusters)  # first and last seen, one line each

@@ -148,6 +148,30 @@ def format_date(value: Any, *, time: bool = True, zone: bool = True) -> str:
     return stamp.strftime("%Y-%m-%d %H:%M UTC" if zone else "%Y-%m-%d %H:%M")
 
 
+def largest(shown: int, total: int, noun: str) -> str:
+    """How a table of the largest clusters begins: all of them, or the largest of how many.
+
+    Examples
+    --------
+    >>> largest(5, 40, "stories"), largest(9, 9, "clusters")
+    ('The 5 largest of 40 stories', 'All 9 clusters')
+    """
+    return (
+        f"All {total:,} {noun}" if shown >= total else f"The {shown:,} largest of {total:,} {noun}"
+    )
+
+
+def date_cell(value: Any) -> str:
+    """A table cell's date (no time), escaped, kept on one line by the stylesheet.
+
+    Examples
+    --------
+    >>> date_cell(pd.Timestamp("2024-03-01T09:30:00Z"))
+    '<time>2024-03-01</time>'
+    """
+    return f"<time>{escape(format_date(value, time=False))}</time>"
+
+
 def table_html(headers: Sequence[str], rows: Iterable[Sequence[str]], *, cls: str = "") -> str:
     """An HTML table: ``headers`` are escaped here, ``rows`` hold cells already escaped.
 

@@ -97,7 +97,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid #e4e7eb; }
 th { background: #f5f7fa; position: sticky; top: 0; }
 .records-wrap { max-height: 80vh; overflow: auto; border: 1px solid #e4e7eb; }
-.records td:first-child { white-space: nowrap; }
+.records td:first-child, td time { white-space: nowrap; }
 .excerpt { color: #616e7c; font-size: .9em; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; overflow: hidden; }
 #newsnb-search { font: inherit; padding: .35rem .5rem; width: min(30rem, 100%); }

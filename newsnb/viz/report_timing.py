@@ -15,7 +15,7 @@ from newsnb import analysis
 from newsnb.corpus import Corpus
 from newsnb.errors import MissingExtraError
 from newsnb.viz import charts
-from newsnb.viz.html import escape, format_date, link, name_list, safe_url, table_html
+from newsnb.viz.html import date_cell, escape, largest, link, name_list, safe_url, table_html
 
 __all__ = ["MIN_STORIES", "lead_lag_section", "reprints_section", "text_clusters"]
 
@@ -60,14 +60,14 @@ def reprints_section(corpus: Corpus, frame: pd.DataFrame | None, top: int, missi
                 link(url, cluster.title) if url else escape(cluster.title),
                 f"{cluster.size:,}",
                 f"{cluster.n_providers:,}: {name_list(cluster.providers)}",
-                escape(format_date(cluster.first_seen, time=False)),
-                escape(format_date(cluster.last_seen, time=False)),
+                date_cell(cluster.first_seen),
+                date_cell(cluster.last_seen),
                 f"{cluster.similarity:.2f}",
             ]
         )
     in_clusters = int(frame["size"].sum())
     note = (
-        f"<p>The {len(shown):,} largest of {len(frame):,} clusters of records whose title and "
+        f"<p>{largest(len(shown), len(frame), 'clusters')} of records whose title and "
         "excerpt are near-duplicates (MinHash over word 3-shingles, estimated Jaccard "
         f"similarity 0.45 or more, published within 7 days): {in_clusters:,} records, "
         f"{in_clusters - len(frame):,} of them copies of a record already counted. "

@@ -31,7 +31,16 @@ from newsnb.corpus import Corpus
 from newsnb.criteria import Criteria
 from newsnb.errors import check_count
 from newsnb.viz import charts, report_text, report_timing
-from newsnb.viz.html import escape, format_date, link, name_list, safe_url, table_html
+from newsnb.viz.html import (
+    date_cell,
+    escape,
+    format_date,
+    largest,
+    link,
+    name_list,
+    safe_url,
+    table_html,
+)
 from newsnb.viz.report_assets import CSS as _CSS
 from newsnb.viz.report_assets import SEARCH_JS as _SEARCH_JS
 from newsnb.viz.report_assets import figure_html
@@ -332,14 +341,14 @@ def _stories(corpus: Corpus, frame: pd.DataFrame, top: int) -> str:
                 link(url, story.title) if url else escape(story.title),
                 f"{story.size:,}",
                 f"{story.n_providers:,}: {name_list(story.providers)}",
-                escape(format_date(story.first_seen, time=False)),
-                escape(format_date(story.last_seen, time=False)),
+                date_cell(story.first_seen),
+                date_cell(story.last_seen),
                 name_list(story.via),
             ]
         )
     headers = ["Story (earliest title)", "Records", "Providers", "First", "Last", "Linked by"]
     note = (
-        f"<p>The {len(shown):,} largest of {len(frame):,} stories "
+        f"<p>{largest(len(shown), len(frame), 'stories')} "
         "(records sharing a URL or the same title from several providers).</p>"
     )
     return note + table_html(headers, rows)
@@ -371,10 +380,10 @@ def _gaps(corpus: Corpus, gaps: Callable[..., pd.DataFrame], freq: str, top: int
             [
                 escape(row[by]),
                 "went quiet" if row["kind"] == "quiet" else "gap",
-                escape(format_date(row["start"], time=False)),
-                escape(format_date(row["end"], time=False)),
+                date_cell(row["start"]),
+                date_cell(row["end"]),
                 f"{row['periods']:,}",
-                escape(format_date(row["last_seen"], time=False)),
+                date_cell(row["last_seen"]),
             ]
             for _, row in longest.iterrows()
         ]
