@@ -735,6 +735,7 @@ charts.mix(corpus, top=12)
 """),
 ]
 
+
 def timing_cells() -> list[Cell]:
     """Notebook 05's sections on reprints found by their text and on who breaks the news."""
     return [
@@ -783,11 +784,11 @@ if has_reprints:
 """),
         md("""
 **Which clusters are largest, and who ran them?**  Hover a bar for its providers,
-dates and how similar the texts are.
+dates and how similar the texts are (`clusters=` draws the clusters found above).
 """),
         code("""
 if has_reprints:
-    display(charts.reprints(planted, top=10))
+    display(charts.reprints(planted, top=10, clusters=clusters))
 """),
         md("""
 **How many copies do the URL and title links miss?**  `stories(..., text=clusters)`

@@ -421,3 +421,13 @@ def test_the_stories_chart_takes_the_reprints_found(planted: newsnb.Corpus) -> N
     again = charts.stories(planted, text=True)
     assert shared.data[0].y == again.data[0].y and list(shared.data[0].x) == list(again.data[0].x)
     assert shared.layout.title.subtitle.text.startswith("Records with near-duplicate texts")
+
+
+def test_the_reprints_chart_draws_the_clusters_it_is_given(planted: newsnb.Corpus) -> None:
+    clusters = newsnb.reprints(planted)
+    given, found = charts.reprints(planted, clusters=clusters), charts.reprints(planted)
+    assert given.data[0].y == found.data[0].y and list(given.data[0].x) == list(found.data[0].x)
+    fewer = charts.reprints(planted, clusters=clusters.tail(3))  # drawn as given, not found again
+    assert list(fewer.data[0].x) == clusters.tail(3)["size"].tolist()
+    with pytest.raises(ValueError, match=r"clusters and \['threshold'\].*newsnb\.reprints"):
+        charts.reprints(planted, clusters=clusters, threshold=0.5)

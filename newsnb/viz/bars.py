@@ -277,14 +277,17 @@ def _cluster_bars(
     return fig
 
 
-def reprints(data: Data, top: int = 15, **options: Any) -> go.Figure:
+def reprints(
+    data: Data, top: int = 15, clusters: pd.DataFrame | None = None, **options: Any
+) -> go.Figure:
     """The largest clusters of reprints found by their text (:func:`newsnb.reprints`).
 
     ``options`` go to :func:`newsnb.reprints` (``threshold``, ``fields``,
-    ...).  Bar length is the number of records, the label the number of
-    providers; the hover gives the providers, the first and last record and
-    the texts' mean similarity.  ``customdata[0]`` of each bar is the cluster
-    number.  Needs the ``newsnb[reprints]`` extra.
+    ...); or pass ``clusters``, a frame it returned for ``data``, to draw those
+    without finding them again.  Bar length is the number of records, the label
+    the number of providers; the hover gives the providers, the first and last
+    record and the texts' mean similarity.  ``customdata[0]`` of each bar is the
+    cluster number.  Needs the ``newsnb[reprints]`` extra (unless ``clusters`` is given).
 
     Examples
     --------
@@ -301,7 +304,12 @@ def reprints(data: Data, top: int = 15, **options: Any) -> go.Figure:
     (('#1 Council approves budget',), [2])
     """
     data = analysis.as_data(data)
-    found = analysis.reprints(data, **options)
+    if clusters is not None and options:
+        raise ValueError(
+            f"charts.reprints got clusters and {sorted(options)}: the options are for finding "
+            "the clusters; pass them to newsnb.reprints(...) and its frame as clusters="
+        )
+    found = analysis.reprints(data, **options) if clusters is None else clusters
     return _cluster_bars(
         data,
         found,
