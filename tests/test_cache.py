@@ -508,6 +508,7 @@ def _linked_record(rng: random.Random) -> str:
     return "\n".join([*lines, "---", ""])
 
 
+@pytest.mark.slow  # 25 random edit sequences each: make test runs them, not test-fast
 @pytest.mark.parametrize("shortcut", ["walk", "cached file list"])
 @settings(
     max_examples=25,

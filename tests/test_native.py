@@ -375,11 +375,13 @@ def case(rng: random.Random) -> bytes:
 # -- the tests -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # 676 records compared three ways: make test runs it, not test-fast
 def test_every_real_record_takes_the_compiled_path_and_agrees() -> None:
     taken = sum(check(("---" + front + rest).encode()) for _, front, rest in RECORDS)
     assert taken == len(RECORDS) == 676
 
 
+@pytest.mark.slow  # 3,000 mutated records: make test runs them, not test-fast
 @settings(
     max_examples=200_000 if LONG else 3_000,
     deadline=None,

@@ -90,7 +90,7 @@ def unicode_words(values: list[str | None]) -> list[tuple[int, str]]:
     return [(i, w) for i, text in enumerate(spelled) for w in text.split(" ") if w]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(plain_texts)
 def test_the_byte_rules_agree_with_the_unicode_kernels(values: list[str | None]) -> None:
     rows, found = tokens.word_table(values)
