@@ -155,8 +155,13 @@ def export_path(fmt: str, folder: str | os.PathLike[str] | None = None) -> Path:
     return candidate
 
 
+def _absent(value: Any) -> bool:
+    """A missing cell: ``None``, ``pd.NA`` (an Arrow list column's) or a float NaN."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
 def _text_list(value: Any) -> list[str] | None:
-    if value is None:
+    if _absent(value):
         return None
     return [str(v) for v in value]
 
@@ -179,7 +184,7 @@ def _time_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def _json_column(values: pd.Series) -> pd.Series:
-    text = [None if v is None else _json_text(values.name, v) for v in values]
+    text = [None if _absent(v) else _json_text(values.name, v) for v in values]
     return pd.Series(pd.array(text, dtype="string"), index=values.index)
 
 
@@ -209,7 +214,9 @@ def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
         if name == "extra":
             columns[name] = [None if v is None else json.loads(encode_json(v)) for v in values]
         elif values.dtype == object or _listed(values):
-            columns[name] = [v.tolist() if hasattr(v, "tolist") else v for v in values]
+            columns[name] = [
+                None if _absent(v) else v.tolist() if hasattr(v, "tolist") else v for v in values
+            ]
         else:
             # NA -> None and numpy scalars -> Python ones in one pass
             columns[name] = values.astype(object).where(values.notna(), None).tolist()

@@ -95,6 +95,29 @@ def test_no_query_matching_gives_an_empty_frame_with_the_columns(kwargs: dict) -
     assert out.attrs["no_match"] == ["zzz", '"no such phrase"'] and out.attrs["records"] == 6
 
 
+def test_a_match_only_in_records_without_a_date_or_group_is_no_match() -> None:
+    articles = known()
+    articles.loc[articles["title"].str.contains("Sports"), "excerpt"] = "a sports stadium"
+    articles.loc[articles["excerpt"] == "a sports stadium", "published_at"] = pd.NaT
+    # 'stadium' is in one record, which has no date: the periods cannot show it
+    dated = newsnb.attention(articles, ["stadium", "ai"], freq="M")
+    assert dated.attrs["no_match"] == ["stadium"] and dated.attrs["matched"] == {
+        "stadium": 1,
+        "ai": 4,
+    }
+    assert dated[dated["query"] == "stadium"]["matches"].sum() == 0
+    assert newsnb.attention(articles, "stadium", freq="M").empty
+    assert newsnb.attention(articles, "stadium")["matches"].tolist() == [1]  # no periods: counted
+    fig = newsnb.charts.attention(articles, "stadium", freq="M")
+    assert fig.layout.annotations[0].text == "No record matching 'stadium' has a date"
+    # no record has a provider: every query's matches are in no group
+    articles["provider_name"] = pd.Categorical([None] * len(articles))
+    out = newsnb.attention(articles, ["ai", "zzz"], by="provider")
+    assert out.empty and out.attrs["no_match"] == ["ai", "zzz"]
+    fig = newsnb.charts.attention(articles, ["ai", "zzz"], by="provider", freq=None)
+    assert fig.layout.annotations[0].text == "No record matching 'ai' or 'zzz' has a provider"
+
+
 @pytest.mark.parametrize("freq", [None, "M"])
 def test_an_empty_corpus_gives_an_empty_frame_with_the_columns(freq: str | None) -> None:
     empty = newsnb.attention(known().iloc[:0], ["ai", "cloud"], freq=freq)

@@ -135,8 +135,10 @@ def attention(
         Every query x period x group is listed, with 0 matches where none, so
         queries compare side by side; but when ``data`` has no record, or no
         query matches any record, the frame is empty (with these columns).
-        ``attrs``: ``records`` (all records of ``data``), ``no_match`` (the
-        labels of the queries that match no record), ``missing_dates``
+        ``attrs``: ``records`` (all records of ``data``), ``matched`` (label ->
+        records each query matches, placed in a row or not), ``no_match`` (the
+        labels of the queries with no match in any row: none at all, or only in
+        records without a date, with ``freq``, or a group, with ``by``), ``missing_dates``
         (records left out of the periods for want of a date), ``freq``, ``by``.
 
     Raises
@@ -199,13 +201,17 @@ def attention(
         out["share"] = out["matches"] / out["total"].where(out["total"] > 0)
     out = out[["query", *keys, "matches", "total", "share"]]
     out["total"] = out["total"].astype(np.int64)
-    no_match = [label for label, c in zip(labelled, found.matches) if c.records == 0]
+    # a match counts where the frame can show it: a record without a date (with freq) or
+    # without a group (with by) is in no row
+    placed = out.groupby("query", observed=False)["matches"].sum()
+    no_match = [label for label in labelled if placed[label] == 0]
     if found.totals.records == 0 or len(no_match) == len(labelled):
         out = out.iloc[:0].reset_index(drop=True)  # nothing to compare: no rows, the columns kept
     out.attrs.update(
         freq=freq,
         by=by,
         records=found.totals.records,
+        matched={label: c.records for label, c in zip(labelled, found.matches)},
         no_match=no_match,
         missing_dates=totals.attrs.get("missing_dates", 0),
     )

@@ -71,9 +71,18 @@ def attention(
     if table.empty:
         if not table.attrs.get("records"):
             return style.empty(title, style.no_records(data))
-        if table.attrs.get("no_match"):
+        if len(table.attrs.get("no_match", ())) == len(labelled):
             searched = " or ".join(repr(q) for q in labelled.values())
-            return style.empty(title, style.label_text(f"No record matches {searched}"))
+            matched = sum(table.attrs.get("matched", {}).values())
+            lacking = " or ".join(
+                w for w in ("date" if freq else "", style.what(by) if by else "") if w
+            )
+            message = (
+                f"No record matching {searched} has a {lacking}"
+                if matched
+                else f"No record matches {searched}"
+            )
+            return style.empty(title, style.label_text(message))
         return style.empty(title, style.why_empty(data, table, by))
     no_match = set(table.attrs.get("no_match", ()))
     names = {q: style.label_text(q) + (" (no match)" if q in no_match else "") for q in labelled}
