@@ -174,3 +174,19 @@ def test_real_corpus_microsoft_terms(real_corpus: newsnb.Corpus) -> None:
     assert out["provider"].cat.categories[0] == "Microsoft"  # the largest provider first
     microsoft = out[out["provider"] == "Microsoft"]
     assert len(microsoft) == 5 and (microsoft["z"].diff().dropna() <= 0).all()
+
+
+def test_equal_scores_are_listed_alphabetically() -> None:
+    """Terms used equally often tie on z; they are listed by the term, not by the order
+    the tokenizer met them (zeta before alpha here, and the excerpt's words after the titles')."""
+    articles = pd.DataFrame(
+        {
+            "title": ["zeta mango alpha", "zeta mango alpha", "other words here"],
+            "excerpt": ["beta", "beta", "nothing"],
+            "provider_name": ["A", "A", "B"],
+        }
+    )
+    found = newsnb.terms(articles, by="provider", ngrams=(1, 1), min_count=1, top=None)
+    a = found[found["provider"] == "A"]
+    assert a["z"].nunique() == 1  # the four terms of A tie
+    assert a["term"].tolist() == ["alpha", "beta", "mango", "zeta"]

@@ -71,3 +71,16 @@ def test_empty_input_gives_an_empty_frame_with_the_columns() -> None:
         out = newsnb.mix(data)
         assert out.empty and out.columns.tolist() == MIX_COLUMNS
     assert newsnb.mix(articles).attrs["records"] == 1  # one record has a provider
+
+
+def test_groups_without_a_common_record_give_zeros_and_no_groups_give_no_rows() -> None:
+    # A's record has no topic and T's has no provider: the pair (A, T) is listed with 0
+    mixed = newsnb.mix(
+        pd.DataFrame({"provider_name": pd.Categorical(["A", None]), "topics": [[], ["T"]]})
+    )
+    assert mixed[["provider", "topic", "count", "records"]].values.tolist() == [["A", "T", 0, 1]]
+    assert mixed.attrs["records"] == 1
+    no_topics = newsnb.mix(
+        pd.DataFrame({"provider_name": pd.Categorical(["A", "B"]), "topics": [[], []]})
+    )
+    assert no_topics.empty and "index" in no_topics.columns

@@ -381,7 +381,10 @@ def test_stories_link_the_clusters_they_are_given_without_datasketch(
         ("yes", "text must be True, False or a frame of clusters"),
         (pd.DataFrame({"ids": [["a"]]}), r"not a frame with the columns \['ids'\]"),
         (pd.DataFrame({"records": [["a", "nowhere"]]}), "1 article id.* e.g. 'nowhere'"),
-        (pd.DataFrame({"records": [["a", "b"], ["b", "c"]]}), "a record is in two clusters"),
+        (
+            pd.DataFrame({"records": [["a", "b"], ["b", "c"]]}),
+            r"record 'b' is in rows \[0, 1\] of the clusters frame",
+        ),
     ],
 )
 def test_stories_reject_a_text_argument_that_is_not_clusters(text: object, message: str) -> None:

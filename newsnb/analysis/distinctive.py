@@ -36,6 +36,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newsnb.analysis.counting import resolve_freq, tally, topic_items
 from newsnb.analysis.filtering import ArticleIndex
@@ -147,13 +148,20 @@ class TermIndex:
         """Every term occurrence of the chosen fields, over one vocabulary.
 
         The fields are tokenized as one list of texts (each field of each record
-        its own text, so no n-gram bridges two fields); ``rows`` are records.
+        its own text, so no n-gram bridges two fields); ``rows`` are records (in
+        no particular order), and the vocabulary is in alphabetical order.
         """
         texts = pa.concat_arrays([arrow_text(self.articles[f]) for f in self.fields])
         found = terms_of(
             texts, ngrams=self.ngrams, stop_words=self.stop_words, min_length=self.min_length
         )
-        return Terms(found.rows % max(self.n, 1), found.codes, found.vocabulary, self.n)
+        # the vocabulary in alphabetical order, so that terms of equal scores list by term
+        # (not by where the tokenizer met them first)
+        order = pc.sort_indices(found.vocabulary).to_numpy()
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        vocabulary = found.vocabulary.take(pa.array(order))
+        return Terms(found.rows % max(self.n, 1), rank[found.codes], vocabulary, self.n)
 
     @cached_property
     def totals(self) -> np.ndarray:
@@ -198,7 +206,7 @@ class TermIndex:
         keep = y_w[term] >= min_count
         group, term, counts = group[keep], term[keep], counts[keep]
         delta, z = log_odds(counts, group_totals[group], y_w[term], n, prior)
-        order = np.lexsort((term, -z, group))
+        order = np.lexsort((term, -z, group))  # the vocabulary is alphabetical: so are ties
         if top is not None and len(order):
             sorted_group = group[order]
             starts = np.searchsorted(sorted_group, sorted_group, side="left")
@@ -367,7 +375,8 @@ def terms(
         categorical, largest group first, periods in order), ``term``,
         ``count`` (occurrences in the group), ``rate`` (share of the group's
         term occurrences), ``log_odds`` and ``z`` (the z-score; above about 2:
-        clearly more than the rest).  Highest ``z`` first within each group.
+        clearly more than the rest).  Highest ``z`` first within each group,
+        equal ones in alphabetical order of the term.
         ``attrs["group_terms"]`` holds each group's number of term occurrences.
 
     Raises

@@ -155,7 +155,10 @@ def mix(
         (categorical, largest first), ``count`` (records of the row group on
         the column group), ``records`` (all records of the row group),
         ``share``, ``corpus_share`` and ``index`` (``share / corpus_share``).
-        Empty (with these columns) when no record has both groupings.
+        Every pair of groups that occur is listed (a row group whose records
+        are on no column group has zeros); the frame is empty (with these
+        columns) when no record has a row group or none has a column group.
+        ``attrs``: ``by``, and ``records``, the records that have a row group.
 
     Raises
     ------

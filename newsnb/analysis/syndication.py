@@ -220,9 +220,15 @@ def _text_labels(articles: pd.DataFrame, clusters: pd.DataFrame) -> np.ndarray:
     )
     label = np.full(len(articles), -1, dtype="int64")
     label[row] = cluster
-    if len(np.unique(row)) < len(row):
+    first = np.unique(row, return_index=True)[1]
+    if len(first) < len(row):
+        repeated = np.ones(len(row), dtype=bool)
+        repeated[first] = False
+        again = row[np.flatnonzero(repeated)[0]]
+        holding = sorted(int(c) for c in np.unique(np.asarray(cluster)[row == again]))
         raise ValueError(
-            "text: a record is in two clusters of the frame; pass the clusters "
+            f"text: record {articles.index[again]!r} is in rows {holding} of the clusters "
+            "frame, and a record belongs to one cluster: pass the clusters "
             "newsnb.reprints(...) returned"
         )
     return label

@@ -164,9 +164,10 @@ def word_table(texts: TextLike) -> tuple[np.ndarray, pa.Array]:
     ([0, 0, 2], ['a', 'b', 'c'])
     """
     strings = _strings(texts)
-    plain = _plain(_Bytes.of(strings))
+    view = _Bytes.of(strings)
+    plain = _plain(view)
     if plain.all():
-        return _byte_words(_Bytes.of(strings), None)
+        return _byte_words(view, None)
     other = np.flatnonzero(~plain)
     spelled = _spelled(strings.take(pa.array(other)))
     mask = pa.array(~plain)
@@ -409,7 +410,8 @@ class Terms:
     ``rows[i]`` is the position of the text holding occurrence ``i`` and
     ``vocabulary[codes[i]]`` its term (a word, or an n-gram of words joined by
     a space).  Occurrences of unigrams come first, then bigrams, and so on;
-    within each, rows ascend (nothing that counts terms needs the order).
+    within each, rows ascend (:func:`terms_of`'s; a :class:`~newsnb.analysis.TermIndex`'s
+    rows, over several fields, need not: nothing that counts terms needs the order).
     """
 
     rows: np.ndarray  # int64
