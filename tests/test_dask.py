@@ -602,3 +602,26 @@ def test_text_charts_of_an_empty_dask_frame_say_so(real_dask: DaskCorpus) -> Non
     empty = articles[articles["published_at"] < pd.Timestamp("1990-01-01", tz="UTC")]
     for fig in (newsnb.charts.attention(empty, "power", freq=None), newsnb.charts.mix(empty)):
         assert len(fig.data) == 0 and "empty" in fig.layout.annotations[0].text
+
+
+def test_auto_periods_of_a_dask_corpus_are_its_pandas_corpuss() -> None:
+    """freq="auto" reads the span *and the number* of dated records: 100 records over
+    100 weeks get weeks (at most two bins a record), where the span alone (two dates)
+    would allow only 60 bins and give months."""
+    start = pd.Timestamp("2023-01-02", tz="UTC")
+    articles = pd.DataFrame(
+        {
+            "title": ["AI story" if i % 3 == 0 else "Other story" for i in range(100)],
+            "excerpt": [""] * 100,
+            "provider_name": pd.Categorical(["A", "B"] * 50),
+            "topics": [["AI"] if i % 3 == 0 else [] for i in range(100)],
+            "published_at": [start + pd.Timedelta(weeks=i) for i in range(100)],
+        }
+    )
+    dask_articles = partitioned(articles, 4)
+    assert newsnb.analysis.resolve_freq(articles, "auto") == "W"  # 100 weeks <= 200 bins
+    assert newsnb.analysis.resolve_freq(dask_articles, "auto") == "W"
+    for call in (newsnb.coverage, lambda d, **k: newsnb.attention(d, "ai", **k)):
+        got, expected = call(dask_articles, freq="auto"), call(articles, freq="auto")
+        pdt.assert_frame_equal(got, expected)
+        assert got.attrs["freq"] == "W"

@@ -39,6 +39,7 @@ from newsnb.analysis.periods import (
     check_freq,
     period_range,
     period_start,
+    span_freq,
     utc_values,
 )
 from newsnb.errors import check_count
@@ -287,8 +288,11 @@ def resolve_freq(data: Data, freq: str | None) -> str | None:
     require(table.meta, "published_at")
     if isinstance(table, InMemory):
         return auto_freq(table.frame["published_at"])
-    first, last = table.span("published_at")  # two numbers from where the records are
-    return auto_freq(pd.Series(pd.to_datetime([first, last], utc=True)))
+    first, last, dated = table.span("published_at")  # three numbers from where the records are
+    if dated == 0:
+        return span_freq(np.datetime64("NaT"), np.datetime64("NaT"), 0)
+    ends = utc_values(pd.Series(pd.to_datetime([first, last], utc=True)))
+    return span_freq(ends[0], ends[1], int(dated))
 
 
 # -- the public aggregation ------------------------------------------------------------------

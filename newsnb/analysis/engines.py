@@ -58,8 +58,8 @@ class Articles(Protocol):
         """
         ...
 
-    def span(self, column: str) -> tuple[Any, Any]:
-        """The smallest and the largest value of one column."""
+    def span(self, column: str) -> tuple[Any, Any, int]:
+        """The smallest and the largest value of one column, and how many it holds (not missing)."""
         ...
 
 
@@ -103,10 +103,10 @@ class InMemory:
         """``count`` of the whole frame (one part: there is nothing to combine)."""
         return count(self.frame, *args)
 
-    def span(self, column: str) -> tuple[Any, Any]:
-        """The column's minimum and maximum."""
+    def span(self, column: str) -> tuple[Any, Any, int]:
+        """The column's minimum, maximum and count of values."""
         values = self.frame[column]
-        return values.min(), values.max()
+        return values.min(), values.max(), int(values.count())
 
 
 _ENGINES: list[Engine] = []

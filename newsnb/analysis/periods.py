@@ -23,6 +23,7 @@ __all__ = [
     "period_start",
     "require_freq",
     "shift",
+    "span_freq",
     "tick_format",
     "utc_values",
 ]
@@ -105,8 +106,24 @@ def auto_freq(times: np.ndarray | pd.Series) -> str:
     values = values[~np.isnat(values)]
     if not len(values):
         return "M"
-    first, last = values.min(), values.max()
-    limit = min(MAX_BINS, max(MIN_LIMIT, 2 * len(values)))
+    return span_freq(values.min(), values.max(), len(values))
+
+
+def span_freq(first: np.datetime64, last: np.datetime64, records: int) -> str:
+    """:func:`auto_freq`'s choice from what it reads of the dates: their span and how many.
+
+    What an engine computes where the records are (three numbers), so that a
+    Dask corpus gets the period its pandas corpus gets.
+
+    Examples
+    --------
+    >>> day = lambda d: np.datetime64(d, "us")
+    >>> span_freq(day("2023-01-01"), day("2024-12-31"), 100), span_freq(day("2023-01-01"), day("2024-12-31"), 20)
+    ('W', 'M')
+    """
+    if records == 0:
+        return "M"
+    limit = min(MAX_BINS, max(MIN_LIMIT, 2 * records))
     for freq in FREQS:
         if period_count(first, last, freq) <= limit:
             return freq

@@ -47,11 +47,11 @@ class DaskArticles:
         result: T = dask.delayed(combine, pure=True)(counted).compute()
         return result
 
-    def span(self, column: str) -> tuple[Any, Any]:
-        """A column's minimum and maximum, computed on the cluster."""
+    def span(self, column: str) -> tuple[Any, Any, int]:
+        """A column's minimum, maximum and count of values, computed on the cluster in one pass."""
         values = self.frame[column]
-        first, last = dask.compute(values.min(), values.max())
-        return first, last
+        first, last, count = dask.compute(values.min(), values.max(), values.count())
+        return first, last, int(count)
 
 
 class DaskEngine:
