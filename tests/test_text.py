@@ -133,3 +133,35 @@ def test_attention_says_which_query_matched_nothing() -> None:
     assert nothing.layout.annotations[0].text == "No record matches '&lt;b&gt;x'"
     with pytest.raises(ValueError, match="top must be a whole number"):
         charts.attention(by_provider(), "ai", by="provider", top=0)
+
+
+def test_attention_panels_get_a_period_the_smallest_panel_can_fill() -> None:
+    """100 weeks of records: A publishes 1,200, B 40. The whole corpus (or A alone) fills
+    weeks; B's panel would be 40 records over 100 weeks (0 or 100% each week), so with B
+    drawn the panels get months: the span in weeks (100) is over the 60 bins that B's
+    records (40 / 10 = 4, at least 60 bins) allow, in months (23) it is not."""
+    start = pd.Timestamp("2023-01-02", tz="UTC")
+    week = lambda n, i: start + pd.Timedelta(weeks=99 * i / (n - 1))  # noqa: E731
+    rows = [("A", week(1200, i)) for i in range(1200)] + [("B", week(40, i)) for i in range(40)]
+    articles = pd.DataFrame(
+        {
+            "title": [f"AI note {i}" if i % 2 else f"Other note {i}" for i in range(len(rows))],
+            "excerpt": "",
+            "provider_name": pd.Categorical([p for p, _ in rows]),
+            "published_at": [t for _, t in rows],
+        }
+    )
+    assert charts.attention(articles, "ai").layout.title.text.endswith("per week")
+    assert charts.attention(articles, "ai", by="provider", top=1).layout.title.text.endswith(
+        "per week"
+    )
+    both = charts.attention(articles, "ai", by="provider", top=2)
+    assert both.layout.title.text.endswith("per month")
+    months = pd.period_range(
+        "2023-01", (start + pd.Timedelta(weeks=99)).strftime("%Y-%m"), freq="M"
+    )
+    assert len(both.data[0].x) == len(months)  # one point a month in each panel
+    # an explicit period is kept
+    assert charts.attention(articles, "ai", "W", by="provider", top=2).layout.title.text.endswith(
+        "per week"
+    )

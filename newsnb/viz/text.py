@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 from newsnb import analysis
 from newsnb.analysis import Data, periods
 from newsnb.analysis.distinctive import By
+from newsnb.analysis.inputs import articles_table
 from newsnb.analysis.volume import Queries, check_queries
 from newsnb.errors import check_count
 from newsnb.viz import style
@@ -36,7 +37,11 @@ def attention(
     ``by="provider"`` (or another grouping) each of the ``top`` largest groups
     gets its own panel, its lines the share of *its* records (one shared scale,
     so the panels compare); with ``freq=None`` the bars of each query stand
-    side by side per group.  A query that matches no record keeps its line of
+    side by side per group.  With ``by``, ``freq="auto"`` suits the smallest
+    panel drawn: a share of a handful of records jumps between 0 and 100%, so
+    the period is the one :func:`newsnb.coverage` would pick for a tenth of that
+    panel's records (about five records a bin, never under 60 bins over the
+    span).  A query that matches no record keeps its line of
     zeros, named "(no match)"; when no query matches anything, or ``data`` has
     no record, the figure is empty and says why.
 
@@ -61,7 +66,8 @@ def attention(
     data = analysis.as_data(data)
     top = check_count(top, "top", what="groups to draw")
     if freq is not None:
-        freq = style.need_freq(data, freq, "attention")
+        auto = by is not None and periods.check_freq(freq) == periods.AUTO
+        freq = _panel_freq(data, by, top) if auto else style.need_freq(data, freq, "attention")
     labelled = check_queries(queries)
     table = analysis.attention(data, labelled, freq=freq, by=by)
     whose = f"each {style.what(by)}'s records" if by is not None else "records"
@@ -123,6 +129,16 @@ def attention(
     else:
         fig.update_layout(xaxis_title="Query", showlegend=False)
     return fig
+
+
+def _panel_freq(data: Data, by: str | None, top: int) -> str:
+    """``freq="auto"`` for per-group panels: the period that suits the smallest one drawn."""
+    sizes = analysis.coverage(data, by=by)["count"].head(top)  # largest first, as the panels
+    first, last, dated = articles_table(data).span("published_at")
+    if not dated or not len(sizes):
+        return style.need_freq(data, "auto", "attention")
+    ends = periods.utc_values(pd.Series(pd.to_datetime([first, last], utc=True)))
+    return periods.span_freq(ends[0], ends[1], max(int(sizes.min()) // 10, 1))
 
 
 def _custom(part: pd.DataFrame, labels: list[str]) -> np.ndarray:
